@@ -1,0 +1,7 @@
+//! Domain types and pure logic of Mantelkring. Nothing in this crate performs I/O,
+//! so everything here can be unit- and property-tested directly.
+
+pub mod base;
+pub mod jobs;
+pub mod navigation;
+pub mod time;

@@ -1,0 +1,52 @@
+//! Migrations per backend, compiled into the binary and applied by sqlx's migrator.
+//! To add one: add `NNNN_name.sql` in both `migrations/sqlite` and `migrations/postgres` and list it
+//! below; the schema-equivalence test fails until both backends produce the same tables and columns.
+
+use crate::{Backend, Result, Store, StoreError};
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use std::borrow::Cow;
+
+struct MigrationFile {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[MigrationFile] = &[MigrationFile {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+fn migrator(backend: Backend) -> Migrator {
+    let migrations = MIGRATIONS
+        .iter()
+        .map(|m| {
+            let sql = match backend {
+                Backend::Sqlite => m.sqlite,
+                Backend::Postgres => m.postgres,
+            };
+            Migration::new(
+                m.version,
+                Cow::Borrowed(m.name),
+                MigrationType::Simple,
+                sql.into_sql_str(),
+                false,
+            )
+        })
+        .collect::<Vec<_>>();
+    Migrator {
+        migrations: Cow::Owned(migrations),
+        ..Migrator::DEFAULT
+    }
+}
+
+pub(crate) async fn run(store: &Store) -> Result<()> {
+    migrator(store.backend())
+        .run(store.pool())
+        .await
+        .map_err(|e| StoreError::Migration(e.to_string()))
+}

@@ -1,0 +1,23 @@
+//! The store conformance suite: every scenario runs on SQLite, and on PostgreSQL when
+//! `TEST_DATABASE_URL` is set (always in CI). Both backends must behave the same.
+
+mod base;
+mod jobs;
+mod schema;
+
+use mantelkring_store::Store;
+use mantelkring_store::testing::TestDatabase;
+
+/// Runs `scenario` once per configured backend, each on a fresh, migrated database.
+async fn on_every_backend<F, Fut>(scenario: F)
+where
+    F: Fn(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for db in TestDatabase::all().await {
+        let store = db.store().await;
+        eprintln!("scenario on {}", db.backend.name());
+        scenario(store.clone()).await;
+        store.close().await;
+    }
+}

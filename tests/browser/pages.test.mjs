@@ -1,0 +1,286 @@
+// Browser checks for Mantelkring's public pages, run with `node --test`.
+//
+// Needs a running server: BASE_URL=http://127.0.0.1:PORT (scripts/test starts it).
+// Chromium comes from Debian (/usr/bin/chromium, see scripts/install-test-tools);
+// playwright-core only drives it over the devtools protocol.
+//
+// For each page and each viewport width (1280, 360) it checks: no request leaves
+// the BASE_URL host, the HTTP status, <html lang="nl">, zero axe-core WCAG 2.1 A/AA
+// violations, no horizontal overflow at 360 px, and it saves a full-page screenshot
+// to SCREENSHOT_DIR (default: <repo>/target/screenshots). It also checks the skip
+// link is the first Tab stop and that the language form switches to English.
+
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const BASE_URL_RAW = process.env.BASE_URL;
+const SCREENSHOT_DIR = path.resolve(
+  process.env.SCREENSHOT_DIR || path.join(here, '..', '..', 'target', 'screenshots'),
+);
+
+const PAGES = [
+  { name: 'home', path: '/', status: 200 },
+  { name: 'toegankelijkheid', path: '/toegankelijkheid', status: 200 },
+  { name: 'api', path: '/api', status: 200 },
+  { name: '404', path: '/deze-pagina-bestaat-niet', status: 404 },
+];
+const WIDTHS = [1280, 360];
+const HEIGHT = 800;
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const TEST_TIMEOUT_MS = 90_000;
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+if (!BASE_URL_RAW) {
+  throw new Error(
+    'BASE_URL is not set: start the server and run e.g. ' +
+      'BASE_URL=http://127.0.0.1:8123 npm test (scripts/test does this for you)',
+  );
+}
+const BASE = new URL(BASE_URL_RAW);
+const urlFor = (p) => new URL(p, BASE).href;
+
+// True when a request URL stays on the server under test (or needs no network).
+function isLocal(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (['data:', 'blob:', 'about:'].includes(u.protocol)) return true;
+  return u.host === BASE.host && u.protocol === BASE.protocol;
+}
+
+let context; // playwright persistent BrowserContext
+let profileDir;
+let axeSource;
+
+async function launch() {
+  profileDir = await mkdtemp(path.join(tmpdir(), 'mantelkring-chromium-'));
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: WIDTHS[0], height: HEIGHT },
+    locale: 'nl-NL',
+    timeout: 60_000,
+  });
+}
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} not found: run scripts/install-test-tools first`);
+  }
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  // One retry with a brand-new profile: a first start on a cold machine can time out.
+  try {
+    context = await launch();
+  } catch (err) {
+    console.error(`chromium failed to start (${err.message.split('\n')[0]}); retrying once`);
+    await rm(profileDir, { recursive: true, force: true }).catch(() => {});
+    context = await launch();
+  }
+  // Never let a request leave the machine: abort (and so fail on) anything
+  // that is not the server under test. Requests are still seen by 'request'.
+  await context.route(
+    (url) => !isLocal(url.href),
+    (route) => route.abort('blockedbyclient'),
+  );
+});
+
+after(async () => {
+  await context?.close().catch(() => {});
+  if (profileDir) await rm(profileDir, { recursive: true, force: true }).catch(() => {});
+});
+
+// Opens a fresh tab at the given width, recording every request it makes.
+async function openPage(width) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width, height: HEIGHT });
+  const requests = [];
+  page.on('request', (req) => requests.push(req.url()));
+  return { page, requests };
+}
+
+// Injects axe-core and runs it. page.addScriptTag({content}) would be an inline
+// <script>, which the app's CSP (script-src 'self') blocks; page.evaluate runs
+// through the devtools protocol, which CSP does not govern.
+async function runAxe(page) {
+  const injected = await page.evaluate(`${axeSource}\n;typeof window.axe`);
+  assert.equal(injected, 'object', 'axe-core could not be injected into the page');
+  return page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({
+        target: n.target.join(' '),
+        html: n.html.slice(0, 200),
+        summary: n.failureSummary,
+      })),
+    }));
+  }, AXE_TAGS);
+}
+
+function formatViolations(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes
+        .map((n) => `    - ${n.target}\n      ${n.html}\n      ${(n.summary || '').replace(/\n/g, '\n      ')}`)
+        .join('\n');
+      return `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes}`;
+    })
+    .join('\n');
+}
+
+describe('pages', () => {
+  for (const spec of PAGES) {
+    for (const width of WIDTHS) {
+      test(`${spec.name} (${spec.path}) at ${width}px`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+        const { page, requests } = await openPage(width);
+        try {
+          const response = await page.goto(urlFor(spec.path), { waitUntil: 'load' });
+          assert.ok(response, `no response for ${spec.path}`);
+          // Screenshot first, so there is one to look at even when a check fails.
+          await page.screenshot({
+            path: path.join(SCREENSHOT_DIR, `${spec.name}-${width}.png`),
+            fullPage: true,
+          });
+
+          await t.test('HTTP status', () => {
+            assert.equal(response.status(), spec.status, `status of ${spec.path}`);
+          });
+
+          await t.test('html lang is nl', async () => {
+            const lang = await page.evaluate(() => document.documentElement.lang);
+            assert.equal(lang, 'nl');
+          });
+
+          await t.test('axe: no WCAG 2.1 A/AA violations', async () => {
+            const violations = await runAxe(page);
+            if (violations.length > 0) {
+              const report = formatViolations(violations);
+              assert.fail(`${violations.length} axe violation(s) on ${spec.path} at ${width}px:\n${report}`);
+            }
+          });
+
+          if (width === 360) {
+            await t.test('no horizontal overflow', async () => {
+              const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+                scrollWidth: document.documentElement.scrollWidth,
+                innerWidth: window.innerWidth,
+              }));
+              assert.ok(
+                scrollWidth <= innerWidth,
+                `page is ${scrollWidth}px wide in a ${innerWidth}px viewport`,
+              );
+            });
+          }
+
+          // Last, so it also covers requests made while the page was in use.
+          await t.test('no requests to other hosts', () => {
+            const foreign = [...new Set(requests.filter((u) => !isLocal(u)))];
+            assert.deepEqual(foreign, [], `requests leaving ${BASE.host}`);
+          });
+        } finally {
+          await page.close();
+        }
+      });
+    }
+  }
+});
+
+describe('keyboard', () => {
+  test('first Tab stop on / is a visible skip link to #inhoud', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page } = await openPage(WIDTHS[0]);
+    try {
+      await page.goto(urlFor('/'), { waitUntil: 'load' });
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement;
+        return el ? { tag: el.tagName.toLowerCase(), href: el.getAttribute('href'), text: el.textContent.trim() } : null;
+      });
+      assert.ok(focused, 'nothing has focus after Tab');
+      assert.equal(focused.tag, 'a', `first Tab stop is <${focused.tag}>, expected the skip link`);
+      assert.equal(focused.href, '#inhoud', 'first Tab stop does not link to #inhoud');
+      const box = await page.locator(':focus').boundingBox();
+      assert.ok(box && box.height > 0 && box.width > 0, `skip link is not visible when focused (box: ${JSON.stringify(box)})`);
+      const target = await page.evaluate(() => document.getElementById('inhoud') !== null);
+      assert.ok(target, 'there is no element with id="inhoud" for the skip link');
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+// Last, because it sets the language for the whole (shared) browser context.
+describe('language', () => {
+  test('the language form on / switches to English', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, requests } = await openPage(WIDTHS[0]);
+    try {
+      await page.goto(urlFor('/'), { waitUntil: 'load' });
+      const forms = page.locator('form[action$="/taal"]');
+      assert.ok((await forms.count()) > 0, 'no <form action=".../taal"> on /');
+      const buttons = forms.locator('button, input[type="submit"]');
+      const n = await buttons.count();
+      assert.ok(n > 0, 'the /taal form has no submit button');
+      // With several choices, take the one that asks for English.
+      let button = buttons.first();
+      if (n > 1) {
+        let found = null;
+        for (let i = 0; i < n && !found; i++) {
+          const b = buttons.nth(i);
+          const info = await b.evaluate((el) => ({
+            value: el.getAttribute('value') || '',
+            lang: el.getAttribute('lang') || '',
+            text: (el.textContent || '').trim(),
+          }));
+          if (info.value === 'en' || info.lang === 'en' || /english/i.test(info.text)) found = b;
+        }
+        assert.ok(found, 'no English button in the /taal form');
+        button = found;
+      }
+      const posted = page.waitForRequest(
+        (req) => req.method() === 'POST' && new URL(req.url()).pathname.endsWith('/taal'),
+      );
+      const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
+      await button.click();
+      await posted;
+      await navigated;
+      await page.waitForLoadState('load');
+      const lang = await page.evaluate(() => document.documentElement.lang);
+      assert.equal(lang, 'en', `after switching, html lang is ${JSON.stringify(lang)}`);
+      assert.deepEqual([...new Set(requests.filter((u) => !isLocal(u)))], [], `requests leaving ${BASE.host}`);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+});
