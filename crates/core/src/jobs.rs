@@ -8,6 +8,14 @@ pub mod kind {
     pub const EMAIL: &str = "email";
 }
 
+/// The payload of an [`kind::EMAIL`] job: one plain-text message to one address.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EmailJob {
+    pub to: String,
+    pub subject: String,
+    pub body_text: String,
+}
+
 /// Delay before retry number `attempt` (1-based: the delay after the first failure is `base`),
 /// doubling each time and capped at one day so a long outage does not push a job out for weeks.
 pub fn retry_delay(attempt: u32, base: Duration) -> Duration {

@@ -128,16 +128,17 @@ pub async fn complete(store: &Store, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Records a failed attempt: back to the queue after `retry_delay`, or `failed` after the last attempt.
+/// Records a failed attempt: back to the queue after `retry_delay`, or `failed` after the last
+/// attempt. `None` gives up at once (a permanent error, such as an impossible address).
 pub async fn fail(
     store: &Store,
     job: &ClaimedJob,
     error: &str,
-    retry_delay: Duration,
+    retry_delay: Option<Duration>,
 ) -> Result<FailureOutcome> {
     let now = now_ms();
     let error: String = error.chars().take(2000).collect();
-    if job.attempts >= job.max_attempts {
+    let Some(retry_delay) = retry_delay.filter(|_| job.attempts < job.max_attempts) else {
         sqlx::query(
             "UPDATE jobs SET status = 'failed', locked_until = NULL, last_error = $2, finished_at = $3 \
              WHERE id = $1 AND status = 'running'",
@@ -147,20 +148,19 @@ pub async fn fail(
         .bind(now)
         .execute(store.pool())
         .await?;
-        Ok(FailureOutcome::GaveUp)
-    } else {
-        let at = now + retry_delay.as_millis() as i64;
-        sqlx::query(
-            "UPDATE jobs SET status = 'queued', locked_until = NULL, last_error = $2, run_at = $3 \
-             WHERE id = $1 AND status = 'running'",
-        )
-        .bind(job.id)
-        .bind(&error)
-        .bind(at)
-        .execute(store.pool())
-        .await?;
-        Ok(FailureOutcome::RetryAt(at))
-    }
+        return Ok(FailureOutcome::GaveUp);
+    };
+    let at = now + retry_delay.as_millis() as i64;
+    sqlx::query(
+        "UPDATE jobs SET status = 'queued', locked_until = NULL, last_error = $2, run_at = $3 \
+         WHERE id = $1 AND status = 'running'",
+    )
+    .bind(job.id)
+    .bind(&error)
+    .bind(at)
+    .execute(store.pool())
+    .await?;
+    Ok(FailureOutcome::RetryAt(at))
 }
 
 /// Puts a failed job back in the queue with a fresh set of attempts. Returns false if there was no such failed job.

@@ -1,1 +1,134 @@
+//! Mantelkring's HTTP layer. [`router`] builds the whole application: pages (server-rendered,
+//! usable without JavaScript), the JSON API under `/api/` with its generated OpenAPI document,
+//! static assets compiled into the binary, and the middleware every request passes through.
+//!
+//! Path of a request, outside in: tracing → security headers → CSRF check → error-page dressing →
+//! panic catcher → time-out → body limit → handler (pages::*, api::*) → store.
 
+pub mod api;
+mod assets;
+pub mod errors;
+pub mod i18n;
+pub mod pages;
+pub mod security;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
+use i18n::I18n;
+use mantelkring_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+/// Settings of the HTTP layer (from the binary's configuration).
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// Largest request body accepted (413 above it).
+    pub max_body_bytes: usize,
+    /// Longest a request may take (408 after it).
+    pub request_timeout: Duration,
+    /// Mark cookies `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// Everything a handler may need. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    i18n: Arc<I18n>,
+    secret_key: Vec<u8>,
+    settings: WebSettings,
+    openapi_json: String,
+    api_reference: api::reference::ApiReference,
+    job_wakeup: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+    pub fn i18n(&self) -> Arc<I18n> {
+        self.0.i18n.clone()
+    }
+    pub fn secret_key(&self) -> &[u8] {
+        &self.0.secret_key
+    }
+    pub fn settings(&self) -> &WebSettings {
+        &self.0.settings
+    }
+    /// Wakes this node's job worker after a handler enqueued a job (other nodes poll).
+    pub fn job_wakeup(&self) -> &Arc<Notify> {
+        &self.0.job_wakeup
+    }
+}
+
+/// Builds the application. `secret_key` signs CSRF tokens (and, later, sessions); every node of an
+/// installation must use the same one, which is why the binary keeps it in the database.
+pub fn router(
+    store: Store,
+    secret_key: Vec<u8>,
+    settings: WebSettings,
+    job_wakeup: Arc<Notify>,
+) -> Router {
+    let (api_routes, openapi) = api::routes().split_for_parts();
+    let openapi_json = openapi
+        .to_pretty_json()
+        .expect("OpenAPI document serialises");
+    let state = AppState(Arc::new(Inner {
+        store,
+        i18n: Arc::new(I18n::load().expect("message files are valid (checked by tests)")),
+        secret_key,
+        api_reference: api::reference::ApiReference::from_openapi(&openapi),
+        settings: settings.clone(),
+        openapi_json,
+        job_wakeup,
+    }));
+
+    Router::new()
+        .merge(pages::routes())
+        .merge(api_routes)
+        .merge(api::reference::routes())
+        .merge(assets::routes())
+        .fallback(pages::not_found)
+        .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout))
+        .layer(CatchPanicLayer::custom(errors::panic_response))
+        .layer(from_fn_with_state(state.clone(), errors::dress_bare_errors))
+        .layer(from_fn_with_state(state.clone(), security::csrf))
+        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(
+            // Log method, path (never the query: it may hold a postcode or a name), status and latency.
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// The OpenAPI document of the JSON API, as served at `/api/openapi.json`.
+pub fn openapi_json() -> String {
+    let (_, openapi) = api::routes().split_for_parts();
+    openapi
+        .to_pretty_json()
+        .expect("OpenAPI document serialises")
+}

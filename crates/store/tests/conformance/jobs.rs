@@ -67,7 +67,7 @@ async fn a_failing_job_is_retried_with_back_off_then_marked_failed() {
         tx.commit().await.unwrap();
 
         let job = jobs::claim(&store, LEASE).await.unwrap().unwrap();
-        let outcome = jobs::fail(&store, &job, "smtp down", Duration::from_secs(3600))
+        let outcome = jobs::fail(&store, &job, "smtp down", Some(Duration::from_secs(3600)))
             .await
             .unwrap();
         assert!(matches!(outcome, FailureOutcome::RetryAt(_)));
@@ -87,7 +87,7 @@ async fn a_failing_job_is_retried_with_back_off_then_marked_failed() {
         let job = jobs::claim(&store, LEASE).await.unwrap().unwrap();
         assert_eq!(job.attempts, 2);
         assert_eq!(
-            jobs::fail(&store, &job, "smtp still down", Duration::ZERO)
+            jobs::fail(&store, &job, "smtp still down", Some(Duration::ZERO))
                 .await
                 .unwrap(),
             FailureOutcome::GaveUp
@@ -143,6 +143,24 @@ async fn concurrent_workers_claim_each_job_exactly_once() {
             }
         }
         assert_eq!(seen.len(), 40);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_permanent_error_gives_up_at_once() {
+    on_every_backend(|store| async move {
+        let mut tx = store.begin_write().await.unwrap();
+        jobs::enqueue(&mut tx, "email", &1, 5).await.unwrap();
+        tx.commit().await.unwrap();
+        let job = jobs::claim(&store, LEASE).await.unwrap().unwrap();
+        assert_eq!(
+            jobs::fail(&store, &job, "no such address", None)
+                .await
+                .unwrap(),
+            FailureOutcome::GaveUp
+        );
+        assert_eq!(jobs::count(&store, JobStatus::Failed).await.unwrap(), 1);
     })
     .await;
 }
