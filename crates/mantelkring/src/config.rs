@@ -172,7 +172,7 @@ pub enum ConfigError {
 
 impl Settings {
     /// Reads the TOML file named by `config` (or ./mantelkring.toml when it exists).
-    fn from_file(&self) -> Result<Settings, ConfigError> {
+    fn read_file(&self) -> Result<Settings, ConfigError> {
         let default_path = Path::new("mantelkring.toml");
         let path = match &self.config {
             Some(p) => p.clone(),
@@ -192,7 +192,7 @@ impl Settings {
 
     /// Combines command line/environment (`self`, as clap read them) with the file and defaults.
     pub fn resolve(&self) -> Result<Config, ConfigError> {
-        let file = self.from_file()?;
+        let file = self.read_file()?;
         let data_dir = self
             .data_dir
             .clone()

@@ -280,16 +280,18 @@ pub async fn region_overview(store: &Store) -> Result<Vec<RegionOverview>> {
         .collect())
 }
 
+type OrganisationRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 /// The organisations of a region, ordered by name.
 pub async fn organisations_in_region(store: &Store, region_id: &str) -> Result<Vec<Organisation>> {
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as(
+    let rows: Vec<OrganisationRow> = sqlx::query_as(
         "SELECT id, region_id, name, kind, municipality_id, website FROM organisations \
          WHERE region_id = $1 ORDER BY name",
     )

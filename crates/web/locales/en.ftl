@@ -20,7 +20,7 @@ home-professionals-title = For care, welfare and the municipality
 home-professionals-text = You work together around the caregiver. You notice in time when it gets too much. Only with the caregiver's consent.
 home-regions-heading = Where does Mantelkring work?
 home-regions-empty = No region has been set up yet.
-home-region-municipalities = Municipalities in { $region }:
+home-region-municipalities = Municipalities:
 home-region-organisations = { $count ->
     [one] One organisation works together here.
    *[other] { $count } organisations work together here.

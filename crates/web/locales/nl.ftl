@@ -21,7 +21,7 @@ home-professionals-title = Voor zorg, welzijn en gemeente
 home-professionals-text = U werkt samen rond de mantelzorger. U ziet op tijd als het te zwaar wordt. Alleen met toestemming van de mantelzorger.
 home-regions-heading = Waar werkt Mantelkring?
 home-regions-empty = Er is nog geen regio ingesteld.
-home-region-municipalities = Gemeenten in { $region }:
+home-region-municipalities = Gemeenten:
 home-region-organisations = { $count ->
     [one] Eén organisatie werkt hier samen.
    *[other] { $count } organisaties werken hier samen.

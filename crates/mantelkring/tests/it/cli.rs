@@ -1,0 +1,153 @@
+//! The binary's bad-input behaviour: one line naming the problem, exit code 2, no panic.
+
+use std::process::{Command, Output};
+
+fn mantelkring(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mantelkring"));
+    cmd.args(args)
+        .env_remove("DATABASE_URL")
+        .env("MANTELKRING_LOG", "warn");
+    for key in [
+        "MANTELKRING_BIND",
+        "MANTELKRING_DATA_DIR",
+        "MANTELKRING_CONFIG",
+    ] {
+        cmd.env_remove(key);
+    }
+    // Run where no mantelkring.toml lies around.
+    cmd.current_dir(std::env::temp_dir());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run mantelkring")
+}
+
+/// Asserts exit code 2 and a single stderr line containing `needle`.
+fn assert_refused(output: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "exactly one line expected: {stderr}");
+    assert!(
+        lines[0].contains(needle),
+        "expected '{needle}' in: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_invalid_database_url_is_named() {
+    assert_refused(
+        &mantelkring(&["migrate"], &[("DATABASE_URL", "mysql://db/x")]),
+        "ongeldige DATABASE_URL",
+    );
+    assert_refused(
+        &mantelkring(&["--database-url", "data.db", "migrate"], &[]),
+        "ongeldige DATABASE_URL",
+    );
+}
+
+#[test]
+fn an_unreachable_postgresql_is_named() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("postgres://postgres@127.0.0.1:{port}/mantelkring");
+    assert_refused(
+        &mantelkring(&["migrate"], &[("DATABASE_URL", &url)]),
+        "database niet bereikbaar",
+    );
+}
+
+#[test]
+fn an_unwritable_data_folder_is_named() {
+    assert_refused(
+        &mantelkring(&["demo", "--data-dir", "/proc/version/data"], &[]),
+        "niet schrijfbaar",
+    );
+    assert_refused(
+        &mantelkring(&["serve", "--data-dir", "/proc/version/data"], &[]),
+        "niet schrijfbaar",
+    );
+}
+
+#[test]
+fn an_unknown_key_in_the_settings_file_is_named() {
+    let file = std::env::temp_dir().join(format!("mk-cli-{}.toml", std::process::id()));
+    std::fs::write(&file, "bind = \"127.0.0.1:0\"\nport = 8080\n").unwrap();
+    let output = mantelkring(&["--config", file.to_str().unwrap(), "migrate"], &[]);
+    assert_refused(&output, "port");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("fout in instellingenbestand"));
+}
+
+#[test]
+fn a_port_in_use_is_named() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = crate::support::temp_dir("port");
+    let url = format!("sqlite://{}/x.db", dir.display());
+    let output = mantelkring(&["serve", "--bind", &addr, "--database-url", &url], &[]);
+    assert_refused(&output, "al in gebruik");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_malformed_bind_address_is_named() {
+    assert_refused(
+        &mantelkring(&["serve"], &[("MANTELKRING_BIND", "overal:80")]),
+        "MANTELKRING_BIND",
+    );
+}
+
+#[test]
+fn help_documents_every_setting() {
+    let output = mantelkring(&["--help"], &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&output.stdout);
+    for env in [
+        "DATABASE_URL",
+        "MANTELKRING_CONFIG",
+        "MANTELKRING_BIND",
+        "MANTELKRING_DATA_DIR",
+        "MANTELKRING_PUBLIC_URL",
+        "MANTELKRING_SMTP_URL",
+        "MANTELKRING_MAIL_DIR",
+        "MANTELKRING_MAIL_FROM",
+        "MANTELKRING_LOG",
+        "MANTELKRING_LOG_FORMAT",
+        "MANTELKRING_DB_MAX_CONNECTIONS",
+        "MANTELKRING_MAX_BODY_BYTES",
+        "MANTELKRING_REQUEST_TIMEOUT_SECS",
+        "MANTELKRING_JOB_MAX_ATTEMPTS",
+        "MANTELKRING_JOB_RETRY_BASE_SECS",
+        "MANTELKRING_JOB_POLL_MS",
+    ] {
+        assert!(help.contains(env), "--help does not mention {env}");
+    }
+    for command in ["demo", "serve", "migrate", "jobs"] {
+        assert!(help.contains(command), "--help does not mention {command}");
+    }
+    assert!(help.contains("mantelkring.toml"));
+}
+
+#[test]
+fn migrate_creates_and_updates_an_embedded_database() {
+    let dir = crate::support::temp_dir("migrate");
+    let url = format!("sqlite://{}/nieuw/mantelkring.db", dir.display());
+    for _ in 0..2 {
+        let output = mantelkring(&["migrate"], &[("DATABASE_URL", &url)]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert!(dir.join("nieuw/mantelkring.db").exists());
+    let _ = std::fs::remove_dir_all(dir);
+}

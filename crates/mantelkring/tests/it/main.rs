@@ -1,0 +1,11 @@
+//! Integration tests: the whole application in process (and the binary, for the CLI and
+//! shutdown), on SQLite always and on PostgreSQL when `TEST_DATABASE_URL` is set.
+//! One test binary with modules, so the suite links once.
+
+mod cli;
+mod http;
+mod jobs;
+mod openapi;
+mod readiness;
+mod shutdown;
+mod support;
