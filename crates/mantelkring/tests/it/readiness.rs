@@ -145,3 +145,19 @@ async fn readyz_is_503_when_the_sqlite_pool_is_gone() {
     app.store.close().await;
     assert_eq!(readyz(&app).await, StatusCode::SERVICE_UNAVAILABLE);
 }
+
+#[tokio::test]
+async fn a_failing_database_gives_a_dutch_500_page_and_a_json_error_without_details() {
+    let app = TestApp::sqlite().await;
+    app.store.close().await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<html lang=\"nl\">") && html.contains("Er ging iets mis"), "{html}");
+    assert!(!html.to_lowercase().contains("pool"), "no internal detail on the page");
+
+    let response = app.get("/api/v1/regions").await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["message"], "Er ging iets mis");
+}
