@@ -153,8 +153,14 @@ async fn a_failing_database_gives_a_dutch_500_page_and_a_json_error_without_deta
     let response = app.get("/").await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let html = response.text().await.unwrap();
-    assert!(html.contains("<html lang=\"nl\">") && html.contains("Er ging iets mis"), "{html}");
-    assert!(!html.to_lowercase().contains("pool"), "no internal detail on the page");
+    assert!(
+        html.contains("<html lang=\"nl\">") && html.contains("Er ging iets mis"),
+        "{html}"
+    );
+    assert!(
+        !html.to_lowercase().contains("pool"),
+        "no internal detail on the page"
+    );
 
     let response = app.get("/api/v1/regions").await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
