@@ -284,3 +284,98 @@ describe('language', () => {
     }
   });
 });
+
+// --- Logging in as a professional with a second factor, then opening a caregiver's page -------
+
+import { createHmac } from 'node:crypto';
+
+const PROFESSIONAL = { email: 'marieke.jansen@demo.mantelkring.nl', password: 'demo-mantelkring-2026', totp: 'DEMOPROFESSIONALMANTELKRINGAAAAA' };
+const CAREGIVER_PAGE = process.env.CAREGIVER_PAGE;
+
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/=+$/, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+// RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits), as an authenticator app computes it.
+function totp(secret, now = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(now / 1000 / 30)));
+  const h = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const o = h[h.length - 1] & 0xf;
+  const code = (((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]) % 1_000_000;
+  return String(code).padStart(6, '0');
+}
+
+async function checkPage(t, page, requests, name, width) {
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
+  await t.test(`${name}: html lang is nl`, async () => {
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'nl');
+  });
+  await t.test(`${name}: axe: no WCAG 2.1 A/AA violations`, async () => {
+    const violations = await runAxe(page);
+    if (violations.length > 0) assert.fail(`${name} at ${width}px:\n${formatViolations(violations)}`);
+  });
+  await t.test(`${name}: no horizontal overflow`, async () => {
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
+    assert.ok(scrollWidth <= innerWidth, `${name} is ${scrollWidth}px wide in ${innerWidth}px`);
+  });
+  await t.test(`${name}: no requests to other hosts`, () => {
+    assert.deepEqual([...new Set(requests.filter((u) => !isLocal(u)))], []);
+  });
+}
+
+describe('login', () => {
+  test('a professional logs in with TOTP and opens a caregiver page', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    assert.ok(CAREGIVER_PAGE, 'CAREGIVER_PAGE is not set (scripts/test reads it from the demo output)');
+    await context.clearCookies();
+    const { page, requests } = await openPage(360);
+    try {
+      // Before logging in, the caregiver page sends the visitor to the login page.
+      await page.goto(urlFor(CAREGIVER_PAGE), { waitUntil: 'load' });
+      assert.match(new URL(page.url()).pathname, /^\/inloggen$/);
+      await checkPage(t, page, requests, 'inloggen', 360);
+
+      await page.fill('#email', PROFESSIONAL.email);
+      await page.fill('#wachtwoord', PROFESSIONAL.password);
+      await Promise.all([page.waitForNavigation(), page.click('form.mk-form button[type=submit]')]);
+      assert.match(new URL(page.url()).pathname, /^\/inloggen\/code$/);
+      await checkPage(t, page, requests, 'inloggen-code', 360);
+
+      await page.fill('#code', totp(PROFESSIONAL.totp));
+      await Promise.all([page.waitForNavigation(), page.click('form.mk-form button[type=submit]')]);
+      // Back where she wanted to go: the caregiver's page, with what Ria shares with her.
+      assert.equal(new URL(page.url()).pathname, CAREGIVER_PAGE);
+      const text = await page.textContent('main');
+      assert.ok(text.includes('Ria de Vries'), 'caregiver name shown');
+      assert.ok(text.includes('071 555 0101'), 'contact details shared with this professional');
+      await checkPage(t, page, requests, 'mantelzorger', 360);
+
+      await page.goto(urlFor('/account'), { waitUntil: 'load' });
+      await checkPage(t, page, requests, 'account', 360);
+      await page.goto(urlFor('/mijn-gegevens/inzage'), { waitUntil: 'load' });
+      await checkPage(t, page, requests, 'inzage', 360);
+
+      await page.setViewportSize({ width: 1280, height: HEIGHT });
+      await page.goto(urlFor(CAREGIVER_PAGE), { waitUntil: 'load' });
+      await checkPage(t, page, requests, 'mantelzorger', 1280);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+});

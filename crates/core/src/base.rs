@@ -50,10 +50,12 @@ pub enum Role {
     OrganisationEditor,
     NetworkCoordinator,
     Administrator,
+    /// May search the access log (NEN 7513); sees who accessed what, not the data itself.
+    LogAdministrator,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Caregiver,
         Role::NetworkMember,
         Role::Volunteer,
@@ -62,6 +64,7 @@ impl Role {
         Role::OrganisationEditor,
         Role::NetworkCoordinator,
         Role::Administrator,
+        Role::LogAdministrator,
     ];
 
     /// The stable name stored in the database and used as message key suffix.
@@ -75,6 +78,7 @@ impl Role {
             Role::OrganisationEditor => "organisation_editor",
             Role::NetworkCoordinator => "network_coordinator",
             Role::Administrator => "administrator",
+            Role::LogAdministrator => "log_administrator",
         }
     }
 
@@ -90,6 +94,7 @@ impl Role {
                 | Role::VolunteerCoordinator
                 | Role::NetworkCoordinator
                 | Role::Administrator
+                | Role::LogAdministrator
         )
     }
 

@@ -1,7 +1,10 @@
 //! Domain types and pure logic of Mantelkring. Nothing in this crate performs I/O,
 //! so everything here can be unit- and property-tested directly.
 
+pub mod access;
+pub mod audit;
 pub mod base;
+pub mod identity;
 pub mod jobs;
 pub mod navigation;
 pub mod time;

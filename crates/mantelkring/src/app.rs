@@ -79,6 +79,7 @@ impl Application {
             max_body_bytes: config.max_body_bytes,
             request_timeout: config.request_timeout,
             secure_cookies: config.public_url.starts_with("https://"),
+            audit_source: format!("mantelkring {}", config.public_url),
         };
         let router = mantelkring_web::router(
             store.clone(),

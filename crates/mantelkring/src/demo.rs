@@ -2,10 +2,12 @@
 //! account per role. Everything here is made up; only municipality names and CBS codes are real.
 
 use argon2::password_hash::{PasswordHasher, SaltString};
+use mantelkring_core::access::DataCategory;
 use mantelkring_core::base::{CbsCode, OrganisationKind, Role};
 use mantelkring_core::jobs::{EmailJob, kind};
 use mantelkring_store::base::{self, NewOrganisation, NewPerson, NewUser};
-use mantelkring_store::{Store, StoreError, jobs};
+use mantelkring_store::network::{self, ConsentMethod};
+use mantelkring_store::{Store, StoreError, identity, jobs};
 use std::path::Path;
 
 /// The password of every demo account. Demo only.
@@ -133,6 +135,14 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         organisation: Some(7),
         totp_secret: Some("DEMOBEHEERDERMANTELKRINGAAAAAAAA"),
     },
+    DemoAccount {
+        role: Role::LogAdministrator,
+        role_label: "logbeheerder (NEN 7513)",
+        email: "logbeheer@demo.mantelkring.nl",
+        name: "Logbeheerder Mantelkring",
+        organisation: Some(7),
+        totp_secret: Some("DEMOLOGBEHEERDERMANTELKRINGAAAAA"),
+    },
 ];
 
 /// (given name, family name, postcode, CBS code): people in the care situations of the demo.
@@ -160,8 +170,14 @@ pub fn demo_database_url(data_dir: &Path) -> String {
     format!("sqlite://{}/demo.db", data_dir.display())
 }
 
+/// What the demo made that a visitor may want to open.
+pub struct Seeded {
+    /// The person id of the demo caregiver (Ria), whose page her network can open.
+    pub caregiver_person_id: String,
+}
+
 /// Fills an empty, migrated store with the demo region, in one transaction.
-pub async fn seed(store: &Store) -> Result<(), StoreError> {
+pub async fn seed(store: &Store) -> Result<Seeded, StoreError> {
     // One hash for all demo accounts keeps the demo start fast; real accounts each get their own salt.
     let password_hash = argon2::Argon2::default()
         .hash_password(
@@ -219,15 +235,23 @@ pub async fn seed(store: &Store) -> Result<(), StoreError> {
         .await?;
     }
 
+    let mut users = Vec::new();
+    let mut people = Vec::new();
     for account in ACCOUNTS {
         let (given, family) = account.name.split_once(' ').unwrap_or((account.name, ""));
+        let (phone, postcode, municipality) = match account.role {
+            Role::Caregiver => (Some("071 555 0101"), Some("2324"), municipality("GM0546")),
+            _ => (None, None, None),
+        };
         let person = base::insert_person(
             &mut tx,
             &NewPerson {
                 given_name: given,
                 family_name: family,
                 email: Some(account.email),
-                ..Default::default()
+                phone,
+                postcode,
+                municipality_id: municipality.as_deref(),
             },
         )
         .await?;
@@ -242,9 +266,50 @@ pub async fn seed(store: &Store) -> Result<(), StoreError> {
             },
         )
         .await?;
-        if let Some(i) = account.organisation {
-            base::add_membership(&mut tx, &user, &organisation_ids[i], account.role).await?;
+        match account.organisation {
+            Some(i) => {
+                base::add_membership(&mut tx, &user, &organisation_ids[i], account.role).await?
+            }
+            None => identity::add_personal_role(&mut tx, &user, account.role).await?,
         }
+        if let Some(secret) = account.totp_secret {
+            identity::enable_totp(&mut tx, &user, secret).await?;
+        }
+        users.push(user);
+        people.push(person);
+    }
+
+    // Ria's network: Marieke (her caregiver consultant) sees everything Ria shares; her daughter
+    // Sanne sees the agenda and messages. Both with Ria's consent, given online.
+    let account_index = |role: Role| {
+        ACCOUNTS
+            .iter()
+            .position(|a| a.role == role)
+            .expect("demo account per role")
+    };
+    let ria = account_index(Role::Caregiver);
+    let network_id = network::create_network(&mut tx, &people[ria]).await?;
+    let members = [
+        (Role::Professional, DataCategory::GRANTABLE.to_vec()),
+        (
+            Role::NetworkMember,
+            vec![DataCategory::Agenda, DataCategory::Messages],
+        ),
+    ];
+    for (role, categories) in members {
+        let i = account_index(role);
+        let consent = network::record_consent(
+            &mut tx,
+            &people[ria],
+            "netwerklid",
+            ConsentMethod::Online,
+            &users[ria],
+        )
+        .await?;
+        let org = ACCOUNTS[i]
+            .organisation
+            .map(|o| organisation_ids[o].as_str());
+        network::add_member(&mut tx, &network_id, &users[i], org, &categories, &consent).await?;
     }
 
     // A first e-mail through the job queue, so the demo shows mail arriving in DATA_DIR/mail.
@@ -255,11 +320,13 @@ pub async fn seed(store: &Store) -> Result<(), StoreError> {
     };
     jobs::enqueue(&mut tx, kind::EMAIL, &welcome, 5).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Seeded {
+        caregiver_person_id: people[ria].clone(),
+    })
 }
 
 /// What the demo prints: where it runs and how to log in.
-pub fn banner(url: &str, data_dir: &Path, mail_dir: &Path) -> String {
+pub fn banner(url: &str, data_dir: &Path, mail_dir: &Path, seeded: &Seeded) -> String {
     let mut out = String::new();
     out.push_str(&format!("\nMantelkring demo: {url}\n"));
     out.push_str(&format!(
@@ -285,6 +352,13 @@ pub fn banner(url: &str, data_dir: &Path, mail_dir: &Path) -> String {
             a.totp_secret.unwrap_or("-")
         ));
     }
+    out.push_str(&format!(
+        "\nDe pagina van mantelzorger Ria / caregiver Ria's page: {url}/personen/{}\n",
+        seeded.caregiver_person_id
+    ));
+    out.push_str(
+        "  (Marieke ziet alles wat Ria deelt, Sanne alleen agenda en berichten, anderen niets)\n",
+    );
     out.push_str("\nStoppen / stop: Ctrl-C\n");
     out
 }

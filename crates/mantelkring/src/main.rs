@@ -36,6 +36,17 @@ enum Command {
         #[command(subcommand)]
         action: JobsAction,
     },
+    /// The NEN 7513 access log
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Check the hash chain: exit 0 when intact, 1 naming the first bad record
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -90,10 +101,13 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             })?;
             config.database_url = demo::demo_database_url(&config.data_dir);
             let store = app::open_store(&config).await?;
-            demo::seed(&store).await?;
+            let seeded = demo::seed(&store).await?;
             let application = Application::build(&config, store).await?;
             let url = format!("http://{}", application.local_addr());
-            println!("{}", demo::banner(&url, &config.data_dir, &config.mail_dir));
+            println!(
+                "{}",
+                demo::banner(&url, &config.data_dir, &config.mail_dir, &seeded)
+            );
             serve(application).await
         }
         Command::Serve => {
@@ -110,6 +124,26 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             );
             store.close().await;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => {
+            let store = app::open_store(&config).await?;
+            let result = mantelkring_store::audit::verify(&store).await?;
+            store.close().await;
+            Ok(match result {
+                Ok(n) => {
+                    println!("auditlog intact: {n} records / audit log intact");
+                    ExitCode::SUCCESS
+                }
+                Err(problem) => {
+                    eprintln!(
+                        "mantelkring: auditlog beschadigd / audit log damaged: {}",
+                        describe(&problem)
+                    );
+                    ExitCode::from(1)
+                }
+            })
         }
         Command::Jobs { action } => {
             let store = app::open_store(&config).await?;
@@ -152,4 +186,17 @@ async fn serve(application: Application) -> Result<ExitCode, StartError> {
         .await
         .map_err(|e| StartError::Bind(([0, 0, 0, 0], 0).into(), e.to_string()))?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn describe(problem: &mantelkring_core::audit::ChainProblem) -> String {
+    use mantelkring_core::audit::ChainProblem::*;
+    match problem {
+        Altered { seq } => format!("record {seq} is gewijzigd / record {seq} was altered"),
+        Broken { seq } => format!(
+            "de keten breekt bij record {seq} (een record ervoor ontbreekt) / chain broken at record {seq}"
+        ),
+        Truncated { last_seq } => {
+            format!("records na {last_seq} ontbreken / records after {last_seq} were removed")
+        }
+    }
 }

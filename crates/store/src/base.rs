@@ -313,3 +313,30 @@ pub async fn organisations_in_region(store: &Store, region_id: &str) -> Result<V
         })
         .collect()
 }
+
+pub async fn display_name(store: &Store, user_id: &str) -> Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT display_name FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(store.pool())
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The user's TOTP secret (base32), if one is enrolled.
+pub async fn totp_secret(store: &Store, user_id: &str) -> Result<Option<String>> {
+    let row: Option<(Option<String>,)> = sqlx::query_as(
+        "SELECT totp_secret FROM users WHERE id = $1 AND totp_enabled_at IS NOT NULL",
+    )
+    .bind(user_id)
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(row.and_then(|r| r.0))
+}
+
+pub async fn user_email(store: &Store, user_id: &str) -> Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(store.pool())
+        .await?;
+    Ok(row.map(|r| r.0))
+}

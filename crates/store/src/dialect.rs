@@ -68,6 +68,17 @@ impl Backend {
         }
     }
 
+    /// Reads the head of the audit chain, locking it until the transaction ends. On SQLite the
+    /// write transaction (`BEGIN IMMEDIATE`) already holds the only write lock.
+    pub(crate) fn audit_head_sql(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SELECT last_seq, last_hash FROM audit_head WHERE id = 1",
+            Backend::Postgres => {
+                "SELECT last_seq, last_hash FROM audit_head WHERE id = 1 FOR UPDATE"
+            }
+        }
+    }
+
     /// Lists `(table, column, declared type, not null, part of primary key)` of the app's own tables.
     pub(crate) fn columns_sql(self) -> &'static str {
         match self {

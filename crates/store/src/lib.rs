@@ -7,10 +7,13 @@
 //! migrations, schema introspection) [`dialect`] holds the two variants side by side. The same
 //! conformance suite (`tests/conformance`) runs every scenario on both.
 
+pub mod audit;
 pub mod base;
 mod dialect;
+pub mod identity;
 pub mod jobs;
 mod migrate;
+pub mod network;
 pub mod schema;
 pub mod settings;
 pub mod testing;

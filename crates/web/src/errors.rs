@@ -16,6 +16,15 @@ use axum::response::{Html, IntoResponse, Response};
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// Refused by the access policy (already written to the audit log).
+    #[error("forbidden")]
+    Forbidden,
+    /// Needs a login first: send the visitor to the login page and back.
+    #[error("login required")]
+    LoginRequired { back_to: String },
+    /// A staff member must pass the second factor first.
+    #[error("second factor required")]
+    SecondFactorRequired { back_to: String },
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -36,6 +45,13 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = match &self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::LoginRequired { back_to } => {
+                return redirect_with_return("/inloggen", back_to);
+            }
+            AppError::SecondFactorRequired { back_to } => {
+                return redirect_with_return("/inloggen/code", back_to);
+            }
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -44,6 +60,22 @@ impl IntoResponse for AppError {
         // An empty error response; `dress_bare_errors` renders it in the visitor's language.
         status.into_response()
     }
+}
+
+/// 303 to `path`, carrying where to come back to.
+fn redirect_with_return(path: &str, back_to: &str) -> Response {
+    let back = crate::pages::safe_return_path(back_to);
+    let encoded: String = back
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let location = format!("{path}?terug={encoded}");
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
 #[derive(Template)]
@@ -93,7 +125,7 @@ pub fn error_response(
         return (status, axum::Json(body)).into_response();
     }
     let page = ErrorPage {
-        page: Page::new(tr, path, csrf, title.clone()),
+        page: Page::new(tr, path, csrf, title.clone(), None),
         status: status.as_u16().to_string(),
         title,
         text,

@@ -3,13 +3,16 @@
 //! static assets compiled into the binary, and the middleware every request passes through.
 //!
 //! Path of a request, outside in: tracing → security headers → CSRF check → error-page dressing →
-//! panic catcher → time-out → body limit → handler (pages::*, api::*) → store.
+//! session loading → panic catcher → time-out → body limit → handler (pages::*, api::*) → store.
 
+pub mod access;
 pub mod api;
 mod assets;
 pub mod errors;
 pub mod i18n;
+pub mod identity;
 pub mod pages;
+pub mod people;
 pub mod security;
 
 use axum::Router;
@@ -34,6 +37,8 @@ pub struct WebSettings {
     pub request_timeout: Duration,
     /// Mark cookies `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
+    /// Names this system in the audit log (NEN 7513 "source").
+    pub audit_source: String,
 }
 
 impl Default for WebSettings {
@@ -42,6 +47,7 @@ impl Default for WebSettings {
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             secure_cookies: false,
+            audit_source: "mantelkring".into(),
         }
     }
 }
@@ -111,6 +117,7 @@ pub fn router(
         .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout))
         .layer(CatchPanicLayer::custom(errors::panic_response))
+        .layer(from_fn_with_state(state.clone(), identity::load_session))
         .layer(from_fn_with_state(state.clone(), errors::dress_bare_errors))
         .layer(from_fn_with_state(state.clone(), security::csrf))
         .layer(axum::middleware::from_fn(security::security_headers))

@@ -151,3 +151,76 @@ fn migrate_creates_and_updates_an_embedded_database() {
     assert!(dir.join("nieuw/mantelkring.db").exists());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn audit_verify_passes_an_intact_log_and_names_the_first_altered_record() {
+    let dir = crate::support::temp_dir("audit");
+    let url = format!("sqlite://{}/audit.db", dir.display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = crate::support::quick_store(&url).await;
+        for _ in 0..3 {
+            let mut tx = store.begin_write().await.unwrap();
+            mantelkring_store::audit::append(
+                &mut tx,
+                store.backend(),
+                &mantelkring_store::audit::NewEvent {
+                    action: "read",
+                    outcome: "success",
+                    purpose: "t",
+                    source: "t",
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+        store.close().await;
+    });
+    let ok = mantelkring(&["audit", "verify"], &[("DATABASE_URL", &url)]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("3 records"));
+
+    rt.block_on(async {
+        let store = crate::support::quick_store(&url).await;
+        sqlx::query("UPDATE audit_log SET user_id = 'iemand' WHERE seq = 2")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let bad = mantelkring(&["audit", "verify"], &[("DATABASE_URL", &url)]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("record 2"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+
+    rt.block_on(async {
+        let store = crate::support::quick_store(&url).await;
+        sqlx::query("UPDATE audit_log SET user_id = NULL WHERE seq = 2")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM audit_log WHERE seq = 1")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let removed = mantelkring(&["audit", "verify"], &[("DATABASE_URL", &url)]);
+    assert_eq!(removed.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&removed.stderr).contains("record 2"),
+        "{}",
+        String::from_utf8_lossy(&removed.stderr)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -4,6 +4,7 @@
 
 mod cli;
 mod http;
+mod identity;
 mod jobs;
 mod openapi;
 mod readiness;

@@ -5,9 +5,12 @@ mod accessibility;
 mod home;
 mod language;
 
+pub use language::safe_return_path;
+
 use crate::AppState;
 use crate::errors::error_response;
 use crate::i18n::{I18n, Lang, Tr};
+use crate::identity::Authenticated;
 use crate::security::{CsrfToken, cookie_value};
 use axum::Router;
 use axum::extract::{FromRequestParts, State};
@@ -15,7 +18,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::{get, post};
-use mantelkring_core::navigation::menu_for;
+use mantelkring_core::navigation::{Visitor, menu_for};
 use std::sync::Arc;
 
 pub const LANG_COOKIE: &str = "mk_lang";
@@ -25,6 +28,22 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::show))
         .route("/toegankelijkheid", get(accessibility::show))
         .route("/taal", post(language::switch))
+        .route(
+            "/inloggen",
+            get(crate::identity::login_form).post(crate::identity::login),
+        )
+        .route(
+            "/inloggen/code",
+            get(crate::identity::code_form).post(crate::identity::code),
+        )
+        .route("/uitloggen", post(crate::identity::logout))
+        .route(
+            "/uitloggen/overal",
+            post(crate::identity::logout_everywhere),
+        )
+        .route("/account", get(crate::people::account))
+        .route("/mijn-gegevens/inzage", get(crate::people::my_access_log))
+        .route("/personen/{id}", get(crate::people::person))
 }
 
 /// The visitor's language: the one they chose with the switch, otherwise Dutch.
@@ -54,11 +73,23 @@ pub struct Page {
     pub nav: Vec<NavLink>,
     /// The language the switch offers, and its label in that language.
     pub other_lang: &'static str,
+    /// The logged-in user's name (for the header), if any.
+    pub user_name: Option<String>,
 }
 
 impl Page {
-    pub fn new(tr: Tr, path: &str, csrf: &str, title: String) -> Page {
-        let nav = menu_for(None)
+    pub fn new(
+        tr: Tr,
+        path: &str,
+        csrf: &str,
+        title: String,
+        user: Option<&Authenticated>,
+    ) -> Page {
+        let visitor = match user {
+            Some(u) => Visitor::User(u.actor.main_role()),
+            None => Visitor::Anonymous,
+        };
+        let nav = menu_for(visitor)
             .into_iter()
             .map(|item| NavLink {
                 href: item.href,
@@ -73,6 +104,7 @@ impl Page {
             csrf: csrf.to_string(),
             title,
             nav,
+            user_name: user.map(|u| u.display_name.clone()),
             tr,
         }
     }
@@ -98,6 +130,8 @@ pub struct PageRequest {
     pub tr: Tr,
     pub path: String,
     pub csrf: String,
+    /// The logged-in user (loaded once per request by `identity::load_session`).
+    pub user: Option<Authenticated>,
 }
 
 impl PageRequest {
@@ -108,6 +142,7 @@ impl PageRequest {
             &self.path,
             &self.csrf,
             self.tr.t(title_key),
+            self.user.as_ref(),
         )
     }
 }
@@ -128,6 +163,11 @@ impl FromRequestParts<AppState> for PageRequest {
                 .get::<CsrfToken>()
                 .map(|t| t.0.clone())
                 .unwrap_or_default(),
+            user: parts
+                .extensions
+                .get::<Option<Authenticated>>()
+                .cloned()
+                .flatten(),
         })
     }
 }
