@@ -80,6 +80,7 @@ impl Application {
             request_timeout: config.request_timeout,
             secure_cookies: config.public_url.starts_with("https://"),
             audit_source: format!("mantelkring {}", config.public_url),
+            public_url: config.public_url.clone(),
         };
         let router = mantelkring_web::router(
             store.clone(),

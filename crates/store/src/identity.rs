@@ -294,3 +294,135 @@ pub async fn use_recovery_code(conn: &mut Conn, user_id: &str, code_hash: &str) 
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// What a single-use account link is for, and how long it stays valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    VerifyEmail,
+    Invitation,
+    PasswordReset,
+}
+
+impl LinkPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::VerifyEmail => "verify_email",
+            LinkPurpose::Invitation => "invitation",
+            LinkPurpose::PasswordReset => "password_reset",
+        }
+    }
+
+    /// Password reset: 30 minutes. Invitation: 7 days. E-mail verification: 2 days.
+    pub fn valid_for_ms(self) -> Millis {
+        match self {
+            LinkPurpose::PasswordReset => 30 * 60 * 1000,
+            LinkPurpose::Invitation => 7 * 24 * 60 * 60 * 1000,
+            LinkPurpose::VerifyEmail => 2 * 24 * 60 * 60 * 1000,
+        }
+    }
+}
+
+pub async fn create_link(
+    conn: &mut Conn,
+    token_hash: &str,
+    user_id: &str,
+    purpose: LinkPurpose,
+    now: Millis,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO account_links (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(now)
+    .bind(now + purpose.valid_for_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The user a link belongs to, if it is unused and not expired (without using it).
+pub async fn peek_link(
+    store: &Store,
+    token_hash: &str,
+    purposes: &[LinkPurpose],
+    now: Millis,
+) -> Result<Option<(String, LinkPurpose)>> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT user_id, purpose FROM account_links WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(row.and_then(|(user, purpose)| {
+        purposes
+            .iter()
+            .find(|p| p.as_str() == purpose)
+            .map(|p| (user, *p))
+    }))
+}
+
+/// Uses a link once: returns its user if it was unused, unexpired and for one of `purposes`.
+pub async fn consume_link(
+    conn: &mut Conn,
+    token_hash: &str,
+    purposes: &[LinkPurpose],
+    now: Millis,
+) -> Result<Option<(String, LinkPurpose)>> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "UPDATE account_links SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 \
+         RETURNING user_id, purpose",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.and_then(|(user, purpose)| {
+        purposes
+            .iter()
+            .find(|p| p.as_str() == purpose)
+            .map(|p| (user, *p))
+    }))
+}
+
+pub async fn set_password(conn: &mut Conn, user_id: &str, password_hash: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(password_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_email_verified(conn: &mut Conn, user_id: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET email_verified_at = $2 WHERE id = $1 AND email_verified_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Keeps a new TOTP secret as pending (not yet enabled) until the person proves their app has it.
+pub async fn set_pending_totp(conn: &mut Conn, user_id: &str, secret_base32: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET totp_secret = $2, totp_enabled_at = NULL WHERE id = $1")
+        .bind(user_id)
+        .bind(secret_base32)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The TOTP secret and whether it is enabled.
+pub async fn totp_state(store: &Store, user_id: &str) -> Result<(Option<String>, bool)> {
+    let row: Option<(Option<String>, Option<i64>)> =
+        sqlx::query_as("SELECT totp_secret, totp_enabled_at FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(store.pool())
+            .await?;
+    Ok(row.map(|(s, e)| (s, e.is_some())).unwrap_or((None, false)))
+}

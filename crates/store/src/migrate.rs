@@ -27,6 +27,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0002_identity.sql"),
         postgres: include_str!("../migrations/postgres/0002_identity.sql"),
     },
+    MigrationFile {
+        version: 3,
+        name: "account_links",
+        sqlite: include_str!("../migrations/sqlite/0003_account_links.sql"),
+        postgres: include_str!("../migrations/postgres/0003_account_links.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {

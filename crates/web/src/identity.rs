@@ -339,7 +339,13 @@ pub async fn login(
 
     let actor = identity::load_actor(store, &account.user_id, false).await?;
     let next = if actor.as_ref().is_some_and(Actor::needs_second_factor) {
-        format!("/inloggen/code?terug={}", urlencode(&back_to))
+        // Staff always pass a second factor; without one enrolled they set it up now.
+        let step = if account.totp_enabled {
+            "/inloggen/code"
+        } else {
+            "/inloggen/tweestaps-instellen"
+        };
+        format!("{step}?terug={}", urlencode(&back_to))
     } else if back_to == "/" {
         "/account".to_string()
     } else {
@@ -381,11 +387,22 @@ fn clear_session_cookie(response: &mut Response) {
 }
 
 pub async fn code_form(
+    State(state): State<AppState>,
     request: PageRequest,
     Query(q): Query<BackTo>,
 ) -> Result<Response, AppError> {
-    if request.user.is_none() {
+    let Some(user) = &request.user else {
         return Err(AppError::LoginRequired { back_to: q.terug });
+    };
+    if mantelkring_store::base::totp_secret(state.store(), &user.actor.user_id)
+        .await?
+        .is_none()
+    {
+        let to = format!(
+            "/inloggen/tweestaps-instellen?terug={}",
+            urlencode(safe_return_path(&q.terug))
+        );
+        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response());
     }
     let page = CodePage {
         page: request.page("code-title"),

@@ -6,6 +6,7 @@
 //! session loading → panic catcher → time-out → body limit → handler (pages::*, api::*) → store.
 
 pub mod access;
+pub mod accounts;
 pub mod api;
 mod assets;
 pub mod errors;
@@ -39,6 +40,8 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// Names this system in the audit log (NEN 7513 "source").
     pub audit_source: String,
+    /// Where people reach this installation; used in links in e-mail.
+    pub public_url: String,
 }
 
 impl Default for WebSettings {
@@ -48,6 +51,7 @@ impl Default for WebSettings {
             request_timeout: Duration::from_secs(30),
             secure_cookies: false,
             audit_source: "mantelkring".into(),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

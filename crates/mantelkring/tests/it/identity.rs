@@ -9,7 +9,7 @@ use mantelkring_core::identity::{token_hash, totp};
 use mantelkring_store::{Store, audit, identity};
 use reqwest::StatusCode;
 
-fn email_of(role: Role) -> &'static str {
+pub fn email_of(role: Role) -> &'static str {
     ACCOUNTS.iter().find(|a| a.role == role).unwrap().email
 }
 
@@ -26,13 +26,13 @@ fn secret_of(role: Role) -> Vec<u8> {
 }
 
 /// A browser: its own cookie jar.
-struct Browser<'a> {
+pub struct Browser<'a> {
     app: &'a TestApp,
     client: reqwest::Client,
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Browser<'a> {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -41,7 +41,7 @@ impl<'a> Browser<'a> {
         Browser { app, client }
     }
 
-    async fn get(&self, path: &str) -> reqwest::Response {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.app.url(path)).send().await.unwrap()
     }
 
@@ -54,7 +54,7 @@ impl<'a> Browser<'a> {
             .to_string()
     }
 
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let token = self.csrf().await;
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push(("csrf", &token));
@@ -66,13 +66,13 @@ impl<'a> Browser<'a> {
             .unwrap()
     }
 
-    async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
         self.post("/inloggen", &[("email", email), ("wachtwoord", password)])
             .await
     }
 
     /// Logs in with the demo password, and the TOTP code where the role needs one.
-    async fn login_as(&self, role: Role) {
+    pub async fn login_as(&self, role: Role) {
         let r = self.login(email_of(role), DEMO_PASSWORD).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "login as {role:?}");
         if role.requires_two_factor() {
@@ -83,20 +83,20 @@ impl<'a> Browser<'a> {
     }
 }
 
-fn unix_now() -> u64 {
+pub fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs()
 }
 
-async fn demo_app() -> (TestApp, String) {
+pub async fn demo_app() -> (TestApp, String) {
     let app = TestApp::sqlite().await;
     let seeded = demo::seed(&app.store).await.unwrap();
     (app, seeded.caregiver_person_id)
 }
 
-async fn count(store: &Store, table: &str) -> i64 {
+pub async fn count(store: &Store, table: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table}");
     let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .fetch_one(store.pool())

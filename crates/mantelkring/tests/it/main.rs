@@ -2,6 +2,7 @@
 //! shutdown), on SQLite always and on PostgreSQL when `TEST_DATABASE_URL` is set.
 //! One test binary with modules, so the suite links once.
 
+mod accounts;
 mod cli;
 mod http;
 mod identity;

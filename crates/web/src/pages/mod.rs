@@ -36,6 +36,26 @@ pub fn routes() -> Router<AppState> {
             "/inloggen/code",
             get(crate::identity::code_form).post(crate::identity::code),
         )
+        .route(
+            "/inloggen/tweestaps-instellen",
+            get(crate::accounts::totp_setup_form).post(crate::accounts::totp_setup),
+        )
+        .route(
+            "/wachtwoord-vergeten",
+            get(crate::accounts::forgot_form).post(crate::accounts::forgot),
+        )
+        .route(
+            "/wachtwoord-instellen",
+            get(crate::accounts::set_password_form).post(crate::accounts::set_password),
+        )
+        .route(
+            "/registreren",
+            get(crate::accounts::register_form).post(crate::accounts::register),
+        )
+        .route(
+            "/email-bevestigen",
+            get(crate::accounts::confirm_email_form).post(crate::accounts::confirm_email),
+        )
         .route("/uitloggen", post(crate::identity::logout))
         .route(
             "/uitloggen/overal",
