@@ -193,6 +193,32 @@ fn notice(
     )
 }
 
+/// The answer for a link that is expired, used, made up or malformed.
+fn link_invalid(request: &PageRequest, action_href: &'static str, action_key: &str) -> Response {
+    notice(
+        request,
+        StatusCode::BAD_REQUEST,
+        "link-invalid-title",
+        "link-invalid-text",
+        action_href,
+        action_key,
+    )
+}
+
+/// Checks a new password against length, strength and the person's own name and e-mail;
+/// the error is the message key to show.
+fn check_password(password: &str, email: &str, name: &str) -> Result<(), &'static str> {
+    use mantelkring_core::identity::PasswordProblem;
+    let local = email.split('@').next().unwrap_or_default();
+    let mut personal: Vec<&str> = vec![email, local];
+    personal.extend(name.split_whitespace());
+    check_new_password(password, &personal).map_err(|problem| match problem {
+        PasswordProblem::TooShort => "password-too-short",
+        PasswordProblem::TooLong => "password-too-long",
+        PasswordProblem::TooWeak { .. } => "password-too-weak",
+    })
+}
+
 #[derive(Deserialize, Default)]
 pub struct TokenQuery {
     #[serde(default)]
@@ -216,11 +242,8 @@ pub async fn set_password_form(
         .await?
         .is_none()
     {
-        return Ok(notice(
+        return Ok(link_invalid(
             &request,
-            StatusCode::BAD_REQUEST,
-            "link-invalid-title",
-            "link-invalid-text",
             "/wachtwoord-vergeten",
             "link-invalid-action",
         ));
@@ -259,11 +282,8 @@ pub async fn set_password(
         None
     };
     let Some((user_id, _)) = found else {
-        return Ok(notice(
+        return Ok(link_invalid(
             &request,
-            StatusCode::BAD_REQUEST,
-            "link-invalid-title",
-            "link-invalid-text",
             "/wachtwoord-vergeten",
             "link-invalid-action",
         ));
@@ -285,15 +305,7 @@ pub async fn set_password(
     let name = base::display_name(store, &user_id)
         .await?
         .unwrap_or_default();
-    let local = email.split('@').next().unwrap_or_default().to_string();
-    let mut personal: Vec<&str> = vec![email.as_str(), local.as_str()];
-    personal.extend(name.split_whitespace());
-    if let Err(problem) = check_new_password(&form.wachtwoord, &personal) {
-        let key = match problem {
-            mantelkring_core::identity::PasswordProblem::TooShort => "password-too-short",
-            mantelkring_core::identity::PasswordProblem::TooLong => "password-too-long",
-            mantelkring_core::identity::PasswordProblem::TooWeak { .. } => "password-too-weak",
-        };
+    if let Err(key) = check_password(&form.wachtwoord, &email, &name) {
         return Ok(retry(key));
     }
     let password_hash = hash_password(form.wachtwoord).await?;
@@ -302,11 +314,8 @@ pub async fn set_password(
     let Some((user_id, purpose)) =
         identity::consume_link(&mut tx, &hash, &PASSWORD_LINKS, now).await?
     else {
-        return Ok(notice(
+        return Ok(link_invalid(
             &request,
-            StatusCode::BAD_REQUEST,
-            "link-invalid-title",
-            "link-invalid-text",
             "/wachtwoord-vergeten",
             "link-invalid-action",
         ));
@@ -400,20 +409,8 @@ pub async fn register(
     let Ok(email) = Email::parse(&form.email) else {
         return Ok(retry("login-invalid-email"));
     };
-    let local = email
-        .as_str()
-        .split('@')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let mut personal: Vec<&str> = vec![email.as_str(), local.as_str()];
-    personal.extend(name.split_whitespace());
-    if let Err(problem) = check_new_password(&form.wachtwoord, &personal) {
-        return Ok(retry(match problem {
-            mantelkring_core::identity::PasswordProblem::TooShort => "password-too-short",
-            mantelkring_core::identity::PasswordProblem::TooLong => "password-too-long",
-            mantelkring_core::identity::PasswordProblem::TooWeak { .. } => "password-too-weak",
-        }));
+    if let Err(key) = check_password(&form.wachtwoord, email.as_str(), &name) {
+        return Ok(retry(key));
     }
     let store = state.store();
     let tr = &request.tr;
@@ -516,14 +513,7 @@ pub async fn confirm_email_form(
         .await?
         .is_none()
     {
-        return Ok(notice(
-            &request,
-            StatusCode::BAD_REQUEST,
-            "link-invalid-title",
-            "link-invalid-text",
-            "/inloggen",
-            "login",
-        ));
+        return Ok(link_invalid(&request, "/inloggen", "login"));
     }
     Ok(message_page(
         StatusCode::OK,
@@ -554,14 +544,7 @@ pub async fn confirm_email(
     )
     .await?
     else {
-        return Ok(notice(
-            &request,
-            StatusCode::BAD_REQUEST,
-            "link-invalid-title",
-            "link-invalid-text",
-            "/inloggen",
-            "login",
-        ));
+        return Ok(link_invalid(&request, "/inloggen", "login"));
     };
     identity::mark_email_verified(&mut tx, &user_id).await?;
     commit(&state, tx).await?;
