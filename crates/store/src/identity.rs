@@ -48,29 +48,60 @@ pub async fn load_actor(
     user_id: &str,
     second_factor: bool,
 ) -> Result<Option<Actor>> {
-    let user: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT id, person_id FROM users WHERE id = $1 AND disabled_at IS NULL")
-            .bind(user_id)
-            .fetch_optional(store.pool())
-            .await?;
-    let Some((user_id, person_id)) = user else {
+    Ok(load_user(store, user_id, second_factor)
+        .await?
+        .map(|u| u.actor))
+}
+
+/// A logged-in user: the actor and the name to greet them with.
+#[derive(Debug, Clone)]
+pub struct LoadedUser {
+    pub actor: Actor,
+    pub display_name: String,
+}
+
+/// Loads the actor and display name in two queries (this runs on every logged-in request).
+pub async fn load_user(
+    store: &Store,
+    user_id: &str,
+    second_factor: bool,
+) -> Result<Option<LoadedUser>> {
+    let user: Option<(String, Option<String>, String)> = sqlx::query_as(
+        "SELECT id, person_id, display_name FROM users WHERE id = $1 AND disabled_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_optional(store.pool())
+    .await?;
+    let Some((user_id, person_id, display_name)) = user else {
         return Ok(None);
     };
-    let personal: Vec<(String,)> =
-        sqlx::query_as("SELECT role FROM personal_roles WHERE user_id = $1 ORDER BY role")
-            .bind(&user_id)
-            .fetch_all(store.pool())
-            .await?;
-    let memberships = crate::base::organisation_roles(store, &user_id).await?;
-    Ok(Some(Actor {
+    // Personal roles (no organisation) and organisation roles, oldest first.
+    let roles: Vec<(Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT NULL, role, created_at FROM personal_roles WHERE user_id = $1 \
+         UNION ALL SELECT organisation_id, role, created_at FROM memberships WHERE user_id = $1 \
+         ORDER BY 3",
+    )
+    .bind(&user_id)
+    .fetch_all(store.pool())
+    .await?;
+    let mut actor = Actor {
         user_id,
         person_id,
-        personal_roles: personal
-            .into_iter()
-            .filter_map(|(r,)| Role::parse(&r))
-            .collect(),
-        memberships,
         second_factor,
+        ..Default::default()
+    };
+    for (organisation, role, _) in roles {
+        let Some(role) = Role::parse(&role) else {
+            continue;
+        };
+        match organisation {
+            Some(org) => actor.memberships.push((org, role)),
+            None => actor.personal_roles.push(role),
+        }
+    }
+    Ok(Some(LoadedUser {
+        actor,
+        display_name,
     }))
 }
 

@@ -74,8 +74,10 @@ async fn authenticate(
         return Ok(None);
     };
     let now = now_ms();
-    let Some(actor) =
-        identity::load_actor(store, &session.user_id, session.second_factor_at.is_some()).await?
+    let Some(identity::LoadedUser {
+        actor,
+        display_name,
+    }) = identity::load_user(store, &session.user_id, session.second_factor_at.is_some()).await?
     else {
         return Ok(None);
     };
@@ -94,25 +96,12 @@ async fn authenticate(
     if now - session.last_seen_at > 60_000 {
         identity::touch_session(store, &hash, now).await?;
     }
-    let display_name: (String,) = sqlx_display_name(state, &actor.user_id).await?;
     Ok(Some(Authenticated {
         actor,
-        display_name: display_name.0,
+        display_name,
         token_hash: hash,
         address,
     }))
-}
-
-async fn sqlx_display_name(
-    state: &AppState,
-    user_id: &str,
-) -> Result<(String,), mantelkring_store::StoreError> {
-    Ok(
-        mantelkring_store::base::display_name(state.store(), user_id)
-            .await?
-            .map(|n| (n,))
-            .unwrap_or_default(),
-    )
 }
 
 /// The logged-in user, or a redirect to the login page.

@@ -353,3 +353,59 @@ async fn a_relationship_needs_active_membership_and_standing_consent() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_user_is_loaded_with_name_and_both_kinds_of_role() {
+    on_every_backend(|store| async move {
+        let (user_id, person) = user(&store, "pro@example.nl").await;
+        let mut tx = store.begin_write().await.unwrap();
+        let region = base::insert_region(&mut tx, "R").await.unwrap();
+        let org = base::insert_organisation(
+            &mut tx,
+            &base::NewOrganisation {
+                region_id: &region.id,
+                name: "Org",
+                kind: mantelkring_core::base::OrganisationKind::Care,
+                municipality_id: None,
+                website: None,
+            },
+        )
+        .await
+        .unwrap();
+        identity::add_personal_role(&mut tx, &user_id, mantelkring_core::base::Role::Caregiver)
+            .await
+            .unwrap();
+        base::add_membership(
+            &mut tx,
+            &user_id,
+            &org.id,
+            mantelkring_core::base::Role::Professional,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+
+        let loaded = identity::load_user(&store, &user_id, true)
+            .await
+            .unwrap()
+            .expect("user");
+        assert_eq!(loaded.display_name, "A B");
+        assert_eq!(loaded.actor.person_id.as_deref(), Some(person.as_str()));
+        assert_eq!(
+            loaded.actor.personal_roles,
+            vec![mantelkring_core::base::Role::Caregiver]
+        );
+        assert_eq!(
+            loaded.actor.memberships,
+            vec![(org.id, mantelkring_core::base::Role::Professional)]
+        );
+        assert!(loaded.actor.second_factor);
+        assert!(
+            identity::load_user(&store, "no-such-user", false)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    })
+    .await;
+}
