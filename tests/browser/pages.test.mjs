@@ -34,6 +34,9 @@ const PAGES = [
   { name: 'toegankelijkheid', path: '/toegankelijkheid', status: 200 },
   { name: 'api', path: '/api', status: 200 },
   { name: '404', path: '/deze-pagina-bestaat-niet', status: 404 },
+  { name: 'registreren', path: '/registreren', status: 200 },
+  { name: 'wachtwoord-vergeten', path: '/wachtwoord-vergeten', status: 200 },
+  { name: 'link-verlopen', path: '/wachtwoord-instellen?token=onbekend', status: 400 },
 ];
 const WIDTHS = [1280, 360];
 const HEIGHT = 800;
