@@ -94,3 +94,31 @@ pub fn also_sees(
     )
     .is_allowed()
 }
+
+/// Logs an account event (login, second factor, logout, password set, …): no person's data is
+/// read, but who did what from where belongs in the same log.
+pub async fn log_account_event(
+    state: &AppState,
+    conn: &mut mantelkring_store::Conn,
+    action: &str,
+    outcome: &str,
+    user_id: Option<&str>,
+    purpose: &str,
+    network_address: Option<&str>,
+) -> Result<(), AppError> {
+    audit::append(
+        conn,
+        state.store().backend(),
+        &audit::NewEvent {
+            action,
+            outcome,
+            user_id,
+            purpose,
+            network_address,
+            source: state.settings().audit_source.as_str(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -5,6 +5,7 @@
 //! 7 days, confirmation 2 days). Answers never reveal whether an e-mail address has an account.
 
 use crate::AppState;
+use crate::access::log_account_event;
 use crate::errors::AppError;
 use crate::identity::{Authenticated, require_user};
 use crate::pages::{Page, PageRequest, safe_return_path};
@@ -325,21 +326,19 @@ pub async fn set_password(
     identity::mark_email_verified(&mut tx, &user_id).await?;
     // A new password ends every session (someone else may have had the old one).
     identity::delete_user_sessions(&mut tx, &user_id).await?;
-    audit::append(
+    let action = if purpose == LinkPurpose::Invitation {
+        "invitation_accepted"
+    } else {
+        "password_reset"
+    };
+    log_account_event(
+        &state,
         &mut tx,
-        store.backend(),
-        &audit::NewEvent {
-            action: if purpose == LinkPurpose::Invitation {
-                "invitation_accepted"
-            } else {
-                "password_reset"
-            },
-            outcome: "success",
-            user_id: Some(&user_id),
-            purpose: "account",
-            source: state.settings().audit_source.as_str(),
-            ..Default::default()
-        },
+        action,
+        "success",
+        Some(&user_id),
+        "account",
+        None,
     )
     .await?;
     commit(&state, tx).await?;
@@ -718,18 +717,15 @@ pub async fn totp_setup(
     identity::use_totp_step(&mut tx, &user.actor.user_id, step as i64).await?;
     identity::replace_recovery_codes(&mut tx, &user.actor.user_id, &hashes).await?;
     identity::mark_second_factor(&mut tx, &user.token_hash).await?;
-    audit::append(
+    let user_id = user.actor.user_id.as_str();
+    log_account_event(
+        &state,
         &mut tx,
-        state.store().backend(),
-        &audit::NewEvent {
-            action: "second_factor_enrolled",
-            outcome: "success",
-            user_id: Some(&user.actor.user_id),
-            purpose: "account",
-            network_address: user.address.as_deref(),
-            source: state.settings().audit_source.as_str(),
-            ..Default::default()
-        },
+        "second_factor_enrolled",
+        "success",
+        Some(user_id),
+        "account",
+        user.address.as_deref(),
     )
     .await?;
     tx.commit().await.map_err(StoreError::from)?;

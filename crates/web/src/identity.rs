@@ -2,6 +2,7 @@
 //! throttling shared by all nodes, and the second factor (TOTP or a single-use recovery code).
 
 use crate::AppState;
+use crate::access::log_account_event;
 use crate::errors::AppError;
 use crate::pages::{Page, PageRequest, safe_return_path};
 use crate::security::cookie_value;
@@ -14,7 +15,7 @@ use axum::response::{Html, IntoResponse, Response};
 use mantelkring_core::access::Actor;
 use mantelkring_core::identity::{Email, token_hash, totp};
 use mantelkring_core::time::{Millis, now_ms};
-use mantelkring_store::{audit, identity};
+use mantelkring_store::identity;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::sync::OnceLock;
@@ -280,19 +281,19 @@ pub async fn login(
 
     let mut tx = store.begin_write().await?;
     let user_id = account.as_ref().map(|a| a.user_id.clone());
-    let event = |outcome| audit::NewEvent {
-        action: "login",
-        outcome,
-        user_id: user_id.as_deref(),
-        purpose: "login",
-        network_address: Some(&address),
-        source: state.settings().audit_source.as_str(),
-        ..Default::default()
-    };
     if !ok {
         identity::record_failure(&mut tx, &account_key, identity::ACCOUNT_RULE, now).await?;
         identity::record_failure(&mut tx, &address_key, identity::ADDRESS_RULE, now).await?;
-        audit::append(&mut tx, store.backend(), &event("failure")).await?;
+        log_account_event(
+            &state,
+            &mut tx,
+            "login",
+            "failure",
+            user_id.as_deref(),
+            "login",
+            Some(&address),
+        )
+        .await?;
         tx.commit()
             .await
             .map_err(mantelkring_store::StoreError::from)?;
@@ -321,7 +322,16 @@ pub async fn login(
         Some(&address),
     )
     .await?;
-    audit::append(&mut tx, store.backend(), &event("success")).await?;
+    log_account_event(
+        &state,
+        &mut tx,
+        "login",
+        "success",
+        user_id.as_deref(),
+        "login",
+        Some(&address),
+    )
+    .await?;
     tx.commit()
         .await
         .map_err(mantelkring_store::StoreError::from)?;
@@ -495,18 +505,19 @@ pub async fn code(
         )
         .await?
     };
-    let event = |outcome| audit::NewEvent {
-        action: "second_factor",
-        outcome,
-        user_id: Some(&user.actor.user_id),
-        purpose: if digits_only { "totp" } else { "recovery_code" },
-        network_address: user.address.as_deref(),
-        source: state.settings().audit_source.as_str(),
-        ..Default::default()
-    };
+    let method = if digits_only { "totp" } else { "recovery_code" };
     if !ok {
         identity::record_failure(&mut tx, &key, identity::ACCOUNT_RULE, now).await?;
-        audit::append(&mut tx, store.backend(), &event("failure")).await?;
+        log_account_event(
+            &state,
+            &mut tx,
+            "second_factor",
+            "failure",
+            Some(&user.actor.user_id),
+            method,
+            user.address.as_deref(),
+        )
+        .await?;
         tx.commit()
             .await
             .map_err(mantelkring_store::StoreError::from)?;
@@ -520,7 +531,16 @@ pub async fn code(
     }
     identity::clear_failures(&mut tx, &key).await?;
     identity::mark_second_factor(&mut tx, &user.token_hash).await?;
-    audit::append(&mut tx, store.backend(), &event("success")).await?;
+    log_account_event(
+        &state,
+        &mut tx,
+        "second_factor",
+        "success",
+        Some(&user.actor.user_id),
+        method,
+        user.address.as_deref(),
+    )
+    .await?;
     tx.commit()
         .await
         .map_err(mantelkring_store::StoreError::from)?;
@@ -544,22 +564,19 @@ async fn end_sessions(
     } else {
         identity::delete_session(&mut tx, &user.token_hash).await?;
     }
-    audit::append(
+    let action = if everywhere {
+        "logout_everywhere"
+    } else {
+        "logout"
+    };
+    log_account_event(
+        state,
         &mut tx,
-        store.backend(),
-        &audit::NewEvent {
-            action: if everywhere {
-                "logout_everywhere"
-            } else {
-                "logout"
-            },
-            outcome: "success",
-            user_id: Some(&user.actor.user_id),
-            purpose: "logout",
-            network_address: user.address.as_deref(),
-            source: state.settings().audit_source.as_str(),
-            ..Default::default()
-        },
+        action,
+        "success",
+        Some(&user.actor.user_id),
+        "logout",
+        user.address.as_deref(),
     )
     .await?;
     tx.commit()

@@ -545,3 +545,60 @@ async fn log_out_everywhere_ends_every_session_and_idle_staff_sessions_expire() 
         "30 minutes idle ends a staff session"
     );
 }
+
+#[tokio::test]
+async fn logins_second_factors_and_logouts_are_in_the_access_log() {
+    let (app, _) = demo_app().await;
+    let pro = mantelkring_store::base::find_user_by_email(&app.store, email_of(Role::Professional))
+        .await
+        .unwrap()
+        .unwrap();
+    let b = Browser::new(&app);
+    b.login(email_of(Role::Professional), "een-verkeerd-wachtwoord")
+        .await;
+    b.login(email_of(Role::Professional), DEMO_PASSWORD).await;
+    b.post("/inloggen/code", &[("code", "000000")]).await;
+    let code = format!(
+        "{:06}",
+        totp::code_at(&secret_of(Role::Professional), unix_now())
+    );
+    b.post("/inloggen/code", &[("code", &code)]).await;
+    b.post("/uitloggen", &[]).await;
+    let events: Vec<(String, String, String, Option<String>)> = audit::all(&app.store)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.action, r.outcome, r.purpose, r.user_id))
+        .collect();
+    let id = Some(pro.id.clone());
+    let expected = vec![
+        (
+            "login".to_string(),
+            "failure".to_string(),
+            "login".to_string(),
+            id.clone(),
+        ),
+        ("login".into(), "success".into(), "login".into(), id.clone()),
+        (
+            "second_factor".into(),
+            "failure".into(),
+            "totp".into(),
+            id.clone(),
+        ),
+        (
+            "second_factor".into(),
+            "success".into(),
+            "totp".into(),
+            id.clone(),
+        ),
+        ("logout".into(), "success".into(), "logout".into(), id),
+    ];
+    assert_eq!(events, expected);
+    assert!(
+        audit::all(&app.store)
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.source.starts_with("mantelkring ") && r.network_address.is_some())
+    );
+}
