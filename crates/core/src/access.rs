@@ -185,6 +185,8 @@ pub enum Resource<'a> {
     AuditLog,
     /// Regions, municipalities, organisations, users and roles.
     Administration,
+    /// Registering a new caregiver on their behalf, with their recorded consent.
+    NewCaregiver,
 }
 
 /// Why access was allowed: recorded in the audit log as the purpose of use.
@@ -198,6 +200,7 @@ pub enum Purpose {
     AuditReview,
     Administration,
     DataSubjectRequest,
+    Registration,
 }
 
 impl Purpose {
@@ -210,6 +213,7 @@ impl Purpose {
             Purpose::AuditReview => "audit_review",
             Purpose::Administration => "administration",
             Purpose::DataSubjectRequest => "data_subject_request",
+            Purpose::Registration => "registration",
         }
     }
 }
@@ -346,6 +350,19 @@ pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) -> De
             true if staff_without_second_factor => Deny(DenyReason::SecondFactorRequired),
             true => Allow(Purpose::Administration),
         },
+        // Professionals register the caregivers they support (with consent, recorded in the same
+        // transaction); administrators may too. Only the registering is allowed, nothing more.
+        Resource::NewCaregiver => {
+            if !(actor.has_role(Role::Professional) || actor.has_role(Role::Administrator)) {
+                Deny(DenyReason::RoleMissing)
+            } else if staff_without_second_factor {
+                Deny(DenyReason::SecondFactorRequired)
+            } else if action == Create {
+                Allow(Purpose::Registration)
+            } else {
+                Deny(DenyReason::ActionNotAllowed)
+            }
+        }
     }
 }
 

@@ -27,26 +27,48 @@ const ACCOUNT: NavItem = NavItem {
     href: "/account",
     label_key: "nav-account",
 };
-const ACCESS_LOG: NavItem = NavItem {
-    href: "/mijn-gegevens/inzage",
-    label_key: "nav-access-log",
+const MY_DATA: NavItem = NavItem {
+    href: "/mijn-gegevens",
+    label_key: "nav-my-data",
+};
+const ADMINISTRATION: NavItem = NavItem {
+    href: "/beheer",
+    label_key: "nav-administration",
+};
+const AUDIT_SEARCH: NavItem = NavItem {
+    href: "/logboek",
+    label_key: "nav-audit-search",
+};
+const REGISTER_CAREGIVER: NavItem = NavItem {
+    href: "/mantelzorger-aanmelden",
+    label_key: "nav-register-caregiver",
 };
 
-/// Who is looking: not logged in, or logged in with (at most) a main role.
+/// Who is looking: not logged in, or logged in with the roles they hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Visitor {
+pub enum Visitor<'a> {
     Anonymous,
-    User(Option<Role>),
+    User(&'a [Role]),
 }
 
 /// The menu for a visitor.
-pub fn menu_for(visitor: Visitor) -> Vec<NavItem> {
+pub fn menu_for(visitor: Visitor<'_>) -> Vec<NavItem> {
     let mut items = vec![HOME];
-    if let Visitor::User(role) = visitor {
+    if let Visitor::User(roles) = visitor {
+        let holds = |role: Role| roles.contains(&role);
+        if holds(Role::Professional) {
+            items.push(REGISTER_CAREGIVER);
+        }
+        if holds(Role::Administrator) {
+            items.push(ADMINISTRATION);
+        }
+        if holds(Role::LogAdministrator) {
+            items.push(AUDIT_SEARCH);
+        }
+        items.push(MY_DATA);
         items.push(ACCOUNT);
-        items.push(ACCESS_LOG);
         // Integration partners (organisations, municipalities) read the API page; caregivers do not need it.
-        if role.is_some_and(Role::is_organisation_role) {
+        if roles.iter().any(|r| r.is_organisation_role()) {
             items.push(API);
         }
     } else {
@@ -60,10 +82,15 @@ pub fn menu_for(visitor: Visitor) -> Vec<NavItem> {
 mod tests {
     use super::*;
 
-    fn all_visitors() -> impl Iterator<Item = Visitor> {
+    fn all_visitors() -> impl Iterator<Item = Visitor<'static>> {
         std::iter::once(Visitor::Anonymous)
-            .chain(std::iter::once(Visitor::User(None)))
-            .chain(Role::ALL.into_iter().map(|r| Visitor::User(Some(r))))
+            .chain(std::iter::once(Visitor::User(&[])))
+            .chain(
+                Role::ALL
+                    .iter()
+                    .map(std::slice::from_ref)
+                    .map(Visitor::User),
+            )
     }
 
     #[test]
@@ -78,13 +105,29 @@ mod tests {
     #[test]
     fn only_logged_in_users_see_their_account_and_access_log() {
         assert!(!menu_for(Visitor::Anonymous).contains(&ACCOUNT));
-        assert!(!menu_for(Visitor::Anonymous).contains(&ACCESS_LOG));
-        assert!(menu_for(Visitor::User(Some(Role::Caregiver))).contains(&ACCESS_LOG));
+        assert!(!menu_for(Visitor::Anonymous).contains(&MY_DATA));
+        assert!(menu_for(Visitor::User(&[Role::Caregiver])).contains(&MY_DATA));
     }
 
     #[test]
     fn caregivers_are_not_shown_the_api_page() {
-        assert!(!menu_for(Visitor::User(Some(Role::Caregiver))).contains(&API));
-        assert!(menu_for(Visitor::User(Some(Role::Administrator))).contains(&API));
+        assert!(!menu_for(Visitor::User(&[Role::Caregiver])).contains(&API));
+        assert!(menu_for(Visitor::User(&[Role::Administrator])).contains(&API));
+    }
+
+    #[test]
+    fn staff_pages_are_shown_only_to_their_role() {
+        for role in Role::ALL {
+            let menu = menu_for(Visitor::User(std::slice::from_ref(&role)));
+            assert_eq!(menu.contains(&ADMINISTRATION), role == Role::Administrator);
+            assert_eq!(menu.contains(&AUDIT_SEARCH), role == Role::LogAdministrator);
+            assert_eq!(
+                menu.contains(&REGISTER_CAREGIVER),
+                role == Role::Professional
+            );
+        }
+        let both = [Role::Professional, Role::Administrator];
+        let menu = menu_for(Visitor::User(&both));
+        assert!(menu.contains(&ADMINISTRATION) && menu.contains(&REGISTER_CAREGIVER));
     }
 }

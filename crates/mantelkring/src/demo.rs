@@ -301,7 +301,7 @@ pub async fn seed(store: &Store) -> Result<Seeded, StoreError> {
         let consent = network::record_consent(
             &mut tx,
             &people[ria],
-            "netwerklid",
+            network::MEMBERSHIP_SCOPE,
             ConsentMethod::Online,
             &users[ria],
         )

@@ -33,6 +33,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0003_account_links.sql"),
         postgres: include_str!("../migrations/postgres/0003_account_links.sql"),
     },
+    MigrationFile {
+        version: 4,
+        name: "administration",
+        sqlite: include_str!("../migrations/sqlite/0004_administration.sql"),
+        postgres: include_str!("../migrations/postgres/0004_administration.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {

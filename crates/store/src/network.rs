@@ -18,6 +18,9 @@ pub async fn create_network(conn: &mut Conn, caregiver_person_id: &str) -> Resul
     Ok(id)
 }
 
+/// The scope of the consent that lets someone into a caregiver's network.
+pub const MEMBERSHIP_SCOPE: &str = "network_membership";
+
 /// How consent was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConsentMethod {
@@ -168,4 +171,103 @@ pub async fn person(conn: &mut Conn, person_id: &str) -> Result<Option<PersonRec
             municipality,
         },
     ))
+}
+
+/// One consent as the person sees it: what, how, recorded by whom, and for which member.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ConsentLine {
+    pub id: String,
+    pub scope: String,
+    /// `online` or `verbal`.
+    pub method: String,
+    /// Name of the person who recorded it (the professional, for verbal consent).
+    pub recorded_by: String,
+    pub given_at: i64,
+    pub withdrawn_at: Option<i64>,
+    /// The network member this consent lets in, with their organisation.
+    pub member: Option<String>,
+    pub member_organisation: Option<String>,
+    pub categories: Vec<String>,
+}
+
+/// The consents a person gave, newest first.
+pub async fn consents_of(conn: &mut Conn, person_id: &str) -> Result<Vec<ConsentLine>> {
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        i64,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT c.id, c.scope, c.method, r.display_name, c.given_at, c.withdrawn_at, \
+                u.display_name, o.name, m.categories \
+         FROM consents c JOIN users r ON r.id = c.recorded_by_user_id \
+         LEFT JOIN network_members m ON m.consent_id = c.id \
+         LEFT JOIN users u ON u.id = m.user_id \
+         LEFT JOIN organisations o ON o.id = m.organisation_id \
+         WHERE c.subject_person_id = $1 ORDER BY c.given_at DESC, c.id",
+    )
+    .bind(person_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, scope, method, recorded_by, given_at, withdrawn_at, member, org, cats)| {
+                ConsentLine {
+                    id,
+                    scope,
+                    method,
+                    recorded_by,
+                    given_at,
+                    withdrawn_at,
+                    member,
+                    member_organisation: org,
+                    categories: cats
+                        .map(|c| {
+                            DataCategory::parse_list(&c)
+                                .into_iter()
+                                .map(|c| c.as_str().to_string())
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                }
+            },
+        )
+        .collect())
+}
+
+/// The person withdraws one of their own consents; `false` when it is not theirs or already withdrawn.
+pub async fn withdraw_own_consent(
+    conn: &mut Conn,
+    person_id: &str,
+    consent_id: &str,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE consents SET withdrawn_at = $3 WHERE id = $1 AND subject_person_id = $2 AND withdrawn_at IS NULL",
+    )
+    .bind(consent_id)
+    .bind(person_id)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The caregiver's network, creating it if there is none yet.
+pub async fn network_of(conn: &mut Conn, caregiver_person_id: &str) -> Result<String> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM networks WHERE caregiver_person_id = $1")
+            .bind(caregiver_person_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match row {
+        Some((id,)) => Ok(id),
+        None => create_network(conn, caregiver_person_id).await,
+    }
 }

@@ -142,6 +142,185 @@ category-agenda = agenda and tasks
 category-messages = messages
 category-checks = checks and signals
 category-access-log = access overview
+
+## Navigation for staff and "Mijn gegevens"
+nav-my-data = My data
+nav-administration = Administration
+nav-audit-search = Access log
+nav-register-caregiver = Register a caregiver
+yes = Yes
+no = No
+category-administration = administration data
+
+## Administration
+admin-title = Administration
+admin-intro = Here you manage regions, municipalities, organisations and users with their roles. Everything you do here is written to the access log.
+admin-back = Back to Administration
+admin-count-users = { $count ->
+    [one] 1 user
+   *[other] { $count } users
+}
+admin-count-blocked = { $count ->
+    [one] 1 blocked
+   *[other] { $count } blocked
+}
+admin-count-organisations = { $count ->
+    [one] 1 organisation
+   *[other] { $count } organisations
+}
+admin-count-regions = { $count ->
+    [one] 1 region
+   *[other] { $count } regions
+}
+admin-count-municipalities = { $count ->
+    [one] 1 municipality
+   *[other] { $count } municipalities
+}
+admin-name = Name
+admin-person-name = Name
+admin-regions-title = Regions and municipalities
+admin-regions-empty = There are no regions yet.
+admin-municipalities-empty = This region has no municipalities yet.
+admin-region = Region
+admin-region-new = New region
+admin-region-add = Add region
+admin-municipality = Municipality
+admin-municipality-new = New municipality
+admin-municipality-add = Add municipality
+admin-cbs-code = CBS municipality code
+admin-cbs-hint = GM and four digits, for example GM0546 for Leiden.
+admin-name-invalid = Enter a name of 2 to 100 characters.
+admin-region-exists = There is already a region with this name.
+admin-region-missing = Choose a region from the list.
+admin-cbs-invalid = This municipality code is not right. Use GM and four digits, for example GM0546.
+admin-municipality-exists = There is already a municipality with this code.
+admin-organisations-title = Organisations
+admin-organisations-empty = There are no organisations yet.
+admin-organisation = Organisation
+admin-organisation-new = New organisation
+admin-organisation-add = Add organisation
+admin-kind = Kind
+admin-members = Staff
+admin-municipality-hint = Optional. Choose a municipality in the same region.
+admin-municipality-none = No municipality
+admin-website = Website
+admin-kind-missing = Choose the kind of organisation.
+admin-municipality-not-in-region = This municipality does not belong to the chosen region.
+admin-website-invalid = Enter a web address that starts with https://, or leave the field empty.
+org-kind-care = care
+org-kind-welfare = welfare
+org-kind-medical = medical
+org-kind-volunteer-organisation = volunteer organisation
+org-kind-citizen-initiative = citizen initiative
+org-kind-municipality = municipality
+admin-users-title = Users
+admin-users-search = Search by name or e-mail address
+admin-search = Search
+admin-users-none = No users found.
+admin-users-limited = only the first 200; search more precisely
+admin-status = Status
+admin-status-active = active
+admin-status-invited = invited, no password yet
+admin-status-blocked = blocked
+admin-status-erased = erased on request
+admin-created = Created
+admin-email-verified = E-mail address confirmed
+admin-roles-none = This user has no roles.
+admin-role = Role
+admin-role-add = Add role
+admin-role-remove = Remove role: { $role }
+admin-organisation-hint = Needed for roles in an organisation. Not needed for caregiver, network member and volunteer.
+admin-organisation-none = No organisation
+admin-role-missing = Choose a role from the list.
+admin-role-exists = This user already has this role.
+admin-organisation-missing = Choose an organisation from the list.
+admin-email-exists = This e-mail address already has an account. Look up the user and add the role there.
+admin-invite-title = Invite someone
+admin-invite-intro = The person gets an e-mail with a link to choose a password. The link works for 7 days. Staff then set up two-step verification.
+admin-invite-submit = Send invitation
+admin-invite-resend = Send the invitation again
+admin-invite-not-needed = This user already has a password or is blocked. No invitation is needed.
+admin-account-heading = Account
+admin-block = Block
+admin-block-text = Blocking ends all sessions. The user cannot log in until you release the account.
+admin-unblock = Release
+admin-choice-missing = Choose what you want to do.
+admin-self = You cannot do this to your own account. Ask another administrator.
+admin-erased-locked = This account has been erased. Nothing about it can change.
+admin-done-invited = The invitation has been sent.
+admin-done-role = The role has been added.
+admin-done-role-removed = The role has been removed.
+admin-done-blocked = The account is blocked. All sessions have ended.
+admin-done-unblocked = The account has been released.
+admin-done-resent = The invitation has been sent again.
+admin-done-erased = The data has been erased. The access log is kept.
+admin-erase-title = Erase data on request
+admin-erase-intro = You are erasing the personal data of { $name }. Only do this if this person asked for it (GDPR, article 17) and you have checked that.
+admin-erase-what-1 = Name, e-mail address, phone and postcode are removed.
+admin-erase-what-2 = The account is blocked. Password, two-step verification and sessions are removed.
+admin-erase-what-3 = Network memberships and consents end.
+admin-erase-what-4 = The access log is kept, as the law (NEN 7513) requires.
+admin-erase-confirm = This person asked for erasure and I have checked that.
+admin-erase-submit = Erase the data for good
+admin-erase-confirm-missing = Tick the box to confirm that the person asked for erasure.
+admin-erase-already = This data has already been erased.
+
+## My data (GDPR)
+my-data-title = My data
+my-data-intro = These are your rights. You can see which data we hold about you, download it, and see who looked at it.
+my-data-overview-title = All data about me
+my-data-overview-text = An overview of everything Mantelkring keeps about you. You can print it.
+my-data-overview-made = Made on { $when }.
+my-data-download = Download as a file (JSON)
+my-data-download-text = The same overview as a file, so you can take your data to another service.
+my-data-access-log-text = Which organisations looked at your data, and when.
+my-data-consents-text = Whom you allowed to look along. You can always withdraw consent.
+my-data-erase-heading = Having your data erased
+my-data-erase-text = Do you want us to erase your data? Ask the Mantelkring administrator in your municipality. They erase your data. Only the access log is kept, because the law requires it.
+my-data-person = About me
+my-data-account = My account
+my-data-since = Since
+my-data-period-since = since { $from }
+my-data-period-ended = from { $from } to { $to }
+my-data-members = People in my network
+my-data-member-of = Networks I am in
+my-data-events = Logins and account changes
+my-data-nothing = Nothing.
+
+## Consents
+consents-title = Consents
+consents-intro = Here you see who looks along with your consent, and what they may see. If you withdraw a consent, that person can no longer see your data, straight away.
+consents-empty = You have not given anyone consent yet.
+consents-what = May see
+consents-how = How it was given
+consents-given = Given on
+consents-status = Status
+consents-withdraw = Withdraw consent for { $name }
+consent-online = by you, online
+consent-verbal = verbally, recorded by { $name }
+consent-active = in force
+consent-withdrawn-at = withdrawn on { $when }
+consent-done-withdrawn = The consent has been withdrawn.
+
+## Registering a caregiver (professional)
+register-caregiver-title = Register a caregiver
+register-caregiver-intro = Register a caregiver you support. Only do this if the caregiver gave you consent. You then join this caregiver's network.
+register-caregiver-email = The caregiver's e-mail address
+register-caregiver-email-hint = Optional. With an e-mail address the caregiver gets an invitation to log in themselves.
+register-caregiver-phone = Phone number
+register-caregiver-categories = What may you see?
+register-caregiver-categories-hint = Only choose what the caregiver wants to share with you. You always see the name.
+register-caregiver-consent = Consent
+register-caregiver-consent-verbal = The caregiver gave me verbal consent. My name is recorded with this consent.
+register-caregiver-submit = Register caregiver
+register-caregiver-name-missing = Enter the caregiver's name.
+register-caregiver-phone-invalid = This phone number is not right. Use 10 to 15 digits.
+register-caregiver-postcode-invalid = This postcode is not right. Use four digits and two letters, for example 2311 AB.
+register-caregiver-category-invalid = Only choose from the list what you may see.
+register-caregiver-consent-missing = Tick the box to confirm the caregiver gave verbal consent.
+register-caregiver-email-exists = This e-mail address already has an account. Ask the caregiver to add you to their network.
+mail-invite-caregiver-subject = You have been registered with Mantelkring
+mail-invite-caregiver-body = { $name } registered you with Mantelkring, with your consent. There you find everything about the help around you in one place. Click the link below to choose a password. The link works for 7 days. Don't want this? Then you need not do anything.
 forgot-title = Forgot your password
 forgot-intro = Enter your e-mail address. You will get an e-mail with a link to choose a new password. The link works for 30 minutes.
 forgot-submit = Send me a link

@@ -143,6 +143,185 @@ category-agenda = agenda en taken
 category-messages = berichten
 category-checks = checks en signalen
 category-access-log = inzage-overzicht
+
+## Navigation for staff and "Mijn gegevens"
+nav-my-data = Mijn gegevens
+nav-administration = Beheer
+nav-audit-search = Logboek
+nav-register-caregiver = Mantelzorger aanmelden
+yes = Ja
+no = Nee
+category-administration = beheergegevens
+
+## Administration
+admin-title = Beheer
+admin-intro = Hier beheert u regio's, gemeenten, organisaties en gebruikers met hun rollen. Alles wat u hier doet, komt in het logboek.
+admin-back = Terug naar Beheer
+admin-count-users = { $count ->
+    [one] 1 gebruiker
+   *[other] { $count } gebruikers
+}
+admin-count-blocked = { $count ->
+    [one] 1 geblokkeerd
+   *[other] { $count } geblokkeerd
+}
+admin-count-organisations = { $count ->
+    [one] 1 organisatie
+   *[other] { $count } organisaties
+}
+admin-count-regions = { $count ->
+    [one] 1 regio
+   *[other] { $count } regio's
+}
+admin-count-municipalities = { $count ->
+    [one] 1 gemeente
+   *[other] { $count } gemeenten
+}
+admin-name = Naam
+admin-person-name = Naam
+admin-regions-title = Regio's en gemeenten
+admin-regions-empty = Er zijn nog geen regio's.
+admin-municipalities-empty = Deze regio heeft nog geen gemeenten.
+admin-region = Regio
+admin-region-new = Nieuwe regio
+admin-region-add = Regio toevoegen
+admin-municipality = Gemeente
+admin-municipality-new = Nieuwe gemeente
+admin-municipality-add = Gemeente toevoegen
+admin-cbs-code = CBS-gemeentecode
+admin-cbs-hint = GM en vier cijfers, bijvoorbeeld GM0546 voor Leiden.
+admin-name-invalid = Vul een naam in van 2 tot 100 tekens.
+admin-region-exists = Er is al een regio met deze naam.
+admin-region-missing = Kies een regio uit de lijst.
+admin-cbs-invalid = Deze gemeentecode klopt niet. Gebruik GM en vier cijfers, bijvoorbeeld GM0546.
+admin-municipality-exists = Er is al een gemeente met deze code.
+admin-organisations-title = Organisaties
+admin-organisations-empty = Er zijn nog geen organisaties.
+admin-organisation = Organisatie
+admin-organisation-new = Nieuwe organisatie
+admin-organisation-add = Organisatie toevoegen
+admin-kind = Soort
+admin-members = Medewerkers
+admin-municipality-hint = Niet verplicht. Kies een gemeente in dezelfde regio.
+admin-municipality-none = Geen gemeente
+admin-website = Website
+admin-kind-missing = Kies de soort organisatie.
+admin-municipality-not-in-region = Deze gemeente hoort niet bij de gekozen regio.
+admin-website-invalid = Vul een websiteadres in dat begint met https:// of laat het veld leeg.
+org-kind-care = zorg
+org-kind-welfare = welzijn
+org-kind-medical = medisch
+org-kind-volunteer-organisation = vrijwilligersorganisatie
+org-kind-citizen-initiative = burgerinitiatief
+org-kind-municipality = gemeente
+admin-users-title = Gebruikers
+admin-users-search = Zoek op naam of e-mailadres
+admin-search = Zoeken
+admin-users-none = Geen gebruikers gevonden.
+admin-users-limited = alleen de eerste 200; zoek preciezer
+admin-status = Status
+admin-status-active = actief
+admin-status-invited = uitgenodigd, nog geen wachtwoord
+admin-status-blocked = geblokkeerd
+admin-status-erased = gewist op verzoek
+admin-created = Aangemaakt
+admin-email-verified = E-mailadres bevestigd
+admin-roles-none = Deze gebruiker heeft geen rollen.
+admin-role = Rol
+admin-role-add = Rol toevoegen
+admin-role-remove = Rol weghalen: { $role }
+admin-organisation-hint = Nodig voor rollen bij een organisatie. Niet nodig voor mantelzorger, netwerklid en vrijwilliger.
+admin-organisation-none = Geen organisatie
+admin-role-missing = Kies een rol uit de lijst.
+admin-role-exists = Deze gebruiker heeft deze rol al.
+admin-organisation-missing = Kies een organisatie uit de lijst.
+admin-email-exists = Dit e-mailadres heeft al een account. Zoek de gebruiker op en voeg daar de rol toe.
+admin-invite-title = Iemand uitnodigen
+admin-invite-intro = De persoon krijgt een e-mail met een link om een wachtwoord te kiezen. De link werkt 7 dagen. Medewerkers stellen daarna tweestapsverificatie in.
+admin-invite-submit = Uitnodiging sturen
+admin-invite-resend = Uitnodiging opnieuw sturen
+admin-invite-not-needed = Deze gebruiker heeft al een wachtwoord of is geblokkeerd. Een uitnodiging is niet nodig.
+admin-account-heading = Account
+admin-block = Blokkeren
+admin-block-text = Blokkeren beëindigt alle sessies. De gebruiker kan niet meer inloggen tot u het account weer vrijgeeft.
+admin-unblock = Vrijgeven
+admin-choice-missing = Kies wat u wilt doen.
+admin-self = Dit kunt u niet bij uw eigen account doen. Vraag een andere beheerder.
+admin-erased-locked = Dit account is gewist. Er kan niets meer aan veranderen.
+admin-done-invited = De uitnodiging is verstuurd.
+admin-done-role = De rol is toegevoegd.
+admin-done-role-removed = De rol is weggehaald.
+admin-done-blocked = Het account is geblokkeerd. Alle sessies zijn beëindigd.
+admin-done-unblocked = Het account is vrijgegeven.
+admin-done-resent = De uitnodiging is opnieuw verstuurd.
+admin-done-erased = De gegevens zijn gewist. Het logboek blijft bewaard.
+admin-erase-title = Gegevens wissen op verzoek
+admin-erase-intro = U wist de persoonsgegevens van { $name }. Doe dit alleen als deze persoon daar zelf om heeft gevraagd (AVG, artikel 17) en u dat heeft gecontroleerd.
+admin-erase-what-1 = Naam, e-mailadres, telefoon en postcode worden verwijderd.
+admin-erase-what-2 = Het account wordt geblokkeerd. Wachtwoord, tweestapsverificatie en sessies verdwijnen.
+admin-erase-what-3 = Lidmaatschappen van netwerken en toestemmingen stoppen.
+admin-erase-what-4 = Het logboek blijft bewaard, zoals de wet (NEN 7513) vraagt.
+admin-erase-confirm = Deze persoon heeft om wissen gevraagd en ik heb dat gecontroleerd.
+admin-erase-submit = Gegevens definitief wissen
+admin-erase-confirm-missing = Vink aan dat de persoon om wissen heeft gevraagd.
+admin-erase-already = Deze gegevens zijn al gewist.
+
+## Mijn gegevens (AVG)
+my-data-title = Mijn gegevens
+my-data-intro = Dit zijn uw rechten. U kunt zien welke gegevens wij van u hebben, ze downloaden, en zien wie ze heeft bekeken.
+my-data-overview-title = Alle gegevens over mij
+my-data-overview-text = Een overzicht van alles wat Mantelkring over u bewaart. U kunt het afdrukken.
+my-data-overview-made = Gemaakt op { $when }.
+my-data-download = Download als bestand (JSON)
+my-data-download-text = Hetzelfde overzicht als bestand. Zo kunt u uw gegevens meenemen naar een andere dienst.
+my-data-access-log-text = Welke organisaties uw gegevens hebben bekeken, en wanneer.
+my-data-consents-text = Wie u toestemming heeft gegeven om mee te kijken. U kunt toestemming altijd intrekken.
+my-data-erase-heading = Gegevens laten wissen
+my-data-erase-text = Wilt u dat wij uw gegevens wissen? Vraag het aan de beheerder van Mantelkring in uw gemeente. Die wist uw gegevens. Alleen het logboek blijft bewaard, omdat de wet dat vraagt.
+my-data-person = Over mij
+my-data-account = Mijn account
+my-data-since = Sinds
+my-data-period-since = sinds { $from }
+my-data-period-ended = van { $from } tot { $to }
+my-data-members = Mensen in mijn netwerk
+my-data-member-of = Netwerken waarin ik zit
+my-data-events = Inloggen en accountwijzigingen
+my-data-nothing = Niets.
+
+## Toestemmingen
+consents-title = Toestemmingen
+consents-intro = Hier ziet u wie met uw toestemming meekijkt, en wat die persoon mag zien. Trekt u een toestemming in, dan kan die persoon uw gegevens meteen niet meer zien.
+consents-empty = U heeft nog niemand toestemming gegeven.
+consents-what = Mag zien
+consents-how = Hoe gegeven
+consents-given = Gegeven op
+consents-status = Status
+consents-withdraw = Toestemming intrekken voor { $name }
+consent-online = door uzelf, online
+consent-verbal = mondeling, vastgelegd door { $name }
+consent-active = geldt nu
+consent-withdrawn-at = ingetrokken op { $when }
+consent-done-withdrawn = De toestemming is ingetrokken.
+
+## Een mantelzorger aanmelden (professional)
+register-caregiver-title = Mantelzorger aanmelden
+register-caregiver-intro = Meld een mantelzorger aan die u ondersteunt. Doe dit alleen als de mantelzorger u daar toestemming voor heeft gegeven. U komt dan in het netwerk van deze mantelzorger.
+register-caregiver-email = E-mailadres van de mantelzorger
+register-caregiver-email-hint = Niet verplicht. Met een e-mailadres krijgt de mantelzorger een uitnodiging om zelf in te loggen.
+register-caregiver-phone = Telefoonnummer
+register-caregiver-categories = Wat mag u zien?
+register-caregiver-categories-hint = Kies alleen wat de mantelzorger met u wil delen. De naam ziet u altijd.
+register-caregiver-consent = Toestemming
+register-caregiver-consent-verbal = De mantelzorger heeft mij mondeling toestemming gegeven. Mijn naam komt bij deze toestemming te staan.
+register-caregiver-submit = Mantelzorger aanmelden
+register-caregiver-name-missing = Vul de naam van de mantelzorger in.
+register-caregiver-phone-invalid = Dit telefoonnummer klopt niet. Gebruik 10 tot 15 cijfers.
+register-caregiver-postcode-invalid = Deze postcode klopt niet. Gebruik vier cijfers en twee letters, bijvoorbeeld 2311 AB.
+register-caregiver-category-invalid = Kies alleen uit de lijst wat u mag zien.
+register-caregiver-consent-missing = Vink aan dat de mantelzorger mondeling toestemming heeft gegeven.
+register-caregiver-email-exists = Dit e-mailadres heeft al een account. Vraag de mantelzorger om u toe te voegen aan het netwerk.
+mail-invite-caregiver-subject = U bent aangemeld bij Mantelkring
+mail-invite-caregiver-body = { $name } heeft u met uw toestemming aangemeld bij Mantelkring. Daar staat alles over de hulp rond u op één plek. Klik op de link hieronder om een wachtwoord te kiezen. De link werkt 7 dagen. Wilt u dit niet? Dan hoeft u niets te doen.
 forgot-title = Wachtwoord vergeten
 forgot-intro = Vul uw e-mailadres in. U krijgt een e-mail met een link om een nieuw wachtwoord te kiezen. De link werkt 30 minuten.
 forgot-submit = Stuur mij een link

@@ -69,13 +69,13 @@ pub async fn send_link(
     Ok(())
 }
 
-async fn commit(state: &AppState, tx: Tx) -> Result<(), AppError> {
+pub(crate) async fn commit(state: &AppState, tx: Tx) -> Result<(), AppError> {
     tx.commit().await.map_err(StoreError::from)?;
     state.job_wakeup().notify_one();
     Ok(())
 }
 
-fn message_page<T: Template>(status: StatusCode, page: T) -> Response {
+pub(crate) fn message_page<T: Template>(status: StatusCode, page: T) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => AppError::from(e).into_response(),

@@ -145,6 +145,11 @@ impl Tr {
         self.i18n.message(self.lang, key, &[(name, value)])
     }
 
+    /// The message `key` with two arguments.
+    pub fn t2(&self, key: &str, a: (&str, &str), b: (&str, &str)) -> String {
+        self.i18n.message(self.lang, key, &[a, b])
+    }
+
     /// The message `key` with one number argument, for plural forms.
     pub fn tn(&self, key: &str, name: &str, n: i64) -> String {
         self.i18n.message_n(self.lang, key, name, n)
@@ -188,10 +193,15 @@ mod tests {
         let i18n = I18n::load().unwrap();
         let mut used = BTreeSet::new();
         let root = concat!(env!("CARGO_MANIFEST_DIR"));
-        for dir in ["templates", "src", "src/pages", "src/api", "../core/src"] {
-            for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+        let mut dirs: Vec<std::path::PathBuf> = ["templates", "src", "../core/src"]
+            .iter()
+            .map(|d| format!("{root}/{d}").into())
+            .collect();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
+                    dirs.push(path);
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).unwrap();

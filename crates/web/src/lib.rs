@@ -7,13 +7,17 @@
 
 pub mod access;
 pub mod accounts;
+pub mod admin;
 pub mod api;
 mod assets;
 pub mod errors;
+pub mod forms;
 pub mod i18n;
 pub mod identity;
+pub mod my_data;
 pub mod pages;
 pub mod people;
+pub mod register_caregiver;
 pub mod security;
 
 use axum::Router;

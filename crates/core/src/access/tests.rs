@@ -56,6 +56,7 @@ fn a_visitor_who_is_not_logged_in_is_refused_everything() {
             Resource::Insight,
             Resource::AuditLog,
             Resource::Administration,
+            Resource::NewCaregiver,
         ] {
             assert_eq!(
                 may(None, action, &resource),
@@ -277,4 +278,27 @@ fn category_lists_round_trip_and_ignore_unknown_names() {
     let list = vec![DataCategory::Contact, DataCategory::Checks];
     assert_eq!(DataCategory::parse_list(&DataCategory::join(&list)), list);
     assert_eq!(DataCategory::parse_list("contact, onzin ,checks"), list);
+}
+
+#[test]
+fn only_professionals_and_administrators_register_a_caregiver_and_only_with_a_second_factor() {
+    for role in Role::ALL {
+        for action in Action::ALL {
+            let expected =
+                matches!(role, Role::Professional | Role::Administrator) && action == Create;
+            assert_eq!(
+                allowed(role, action, &Resource::NewCaregiver),
+                expected,
+                "{role:?} {action:?}"
+            );
+        }
+    }
+    assert_eq!(
+        may(
+            Some(&actor(Role::Professional, false)),
+            Create,
+            &Resource::NewCaregiver
+        ),
+        Decision::Deny(DenyReason::SecondFactorRequired)
+    );
 }

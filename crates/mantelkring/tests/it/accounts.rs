@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use std::time::Duration;
 
 /// Waits for an e-mail to `to` whose text contains `needle`, and returns its decoded text.
-async fn wait_for_mail(app: &TestApp, to: &str, needle: &str) -> String {
+pub async fn wait_for_mail(app: &TestApp, to: &str, needle: &str) -> String {
     for _ in 0..100 {
         if let Ok(entries) = std::fs::read_dir(&app.config.mail_dir) {
             for entry in entries.flatten() {
@@ -30,7 +30,7 @@ async fn wait_for_mail(app: &TestApp, to: &str, needle: &str) -> String {
     panic!("no e-mail to {to} containing {needle:?}");
 }
 
-fn link_token(mail: &str, path: &str) -> String {
+pub fn link_token(mail: &str, path: &str) -> String {
     let start = mail.find(&format!("{path}?token=")).expect("link in mail") + path.len() + 7;
     mail[start..start + 64].to_string()
 }

@@ -25,6 +25,7 @@ pub const LANG_COOKIE: &str = "mk_lang";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(crate::admin::routes())
         .route("/", get(home::show))
         .route("/toegankelijkheid", get(accessibility::show))
         .route("/taal", post(language::switch))
@@ -62,6 +63,21 @@ pub fn routes() -> Router<AppState> {
             post(crate::identity::logout_everywhere),
         )
         .route("/account", get(crate::people::account))
+        .route("/mijn-gegevens", get(crate::my_data::hub))
+        .route("/mijn-gegevens/overzicht", get(crate::my_data::overview))
+        .route("/mijn-gegevens/download", get(crate::my_data::download))
+        .route(
+            "/mijn-gegevens/toestemmingen",
+            get(crate::my_data::consents),
+        )
+        .route(
+            "/mijn-gegevens/toestemmingen/{id}/intrekken",
+            post(crate::my_data::withdraw),
+        )
+        .route(
+            "/mantelzorger-aanmelden",
+            get(crate::register_caregiver::form).post(crate::register_caregiver::register),
+        )
         .route("/mijn-gegevens/inzage", get(crate::people::my_access_log))
         .route("/personen/{id}", get(crate::people::person))
 }
@@ -105,8 +121,18 @@ impl Page {
         title: String,
         user: Option<&Authenticated>,
     ) -> Page {
+        let roles: Vec<_> = user
+            .map(|u| {
+                let a = &u.actor;
+                a.personal_roles
+                    .iter()
+                    .chain(a.memberships.iter().map(|(_, r)| r))
+                    .copied()
+                    .collect()
+            })
+            .unwrap_or_default();
         let visitor = match user {
-            Some(u) => Visitor::User(u.actor.main_role()),
+            Some(_) => Visitor::User(&roles),
             None => Visitor::Anonymous,
         };
         let nav = menu_for(visitor)
@@ -114,7 +140,8 @@ impl Page {
             .map(|item| NavLink {
                 href: item.href,
                 label: tr.t(item.label_key),
-                current: item.href == path,
+                current: item.href == path
+                    || (item.href != "/" && path.starts_with(&format!("{}/", item.href))),
             })
             .collect();
         Page {

@@ -1,0 +1,398 @@
+//! AVG (GDPR) rights: everything stored about one person, gathered for download (articles 15 and
+//! 20), and erasure on request (article 17), carried out by an administrator.
+//!
+//! Erasure pseudonymises rather than deletes rows: other records (the audit log, a network's
+//! history) point at the person, and NEN 7513 requires the audit log to be kept. Each capability that
+//! stores personal data adds its part to [`export`] and [`erase`] when it lands.
+
+use crate::{Conn, Result, network};
+use mantelkring_core::time::{Millis, now_ms};
+use serde::Serialize;
+
+/// Version of the export format, so a reader can tell what it gets.
+pub const EXPORT_FORMAT: &str = "mantelkring-export/1";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonalDataExport {
+    pub format: &'static str,
+    pub exported_at: Millis,
+    pub person: Option<PersonPart>,
+    pub account: AccountPart,
+    pub roles: Vec<RolePart>,
+    /// The network around this person as a caregiver: who is in it and what they see.
+    pub network_members: Vec<MemberPart>,
+    /// Networks of other caregivers this person is a member of.
+    pub member_of: Vec<MemberOfPart>,
+    pub consents: Vec<network::ConsentLine>,
+    /// Who accessed this person's data (organisation and role; never an employee's name).
+    pub accessed_by_others: Vec<AccessPart>,
+    /// This account's own events: logins, password changes, second factor.
+    pub account_events: Vec<AccountEventPart>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonPart {
+    pub id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub postcode: Option<String>,
+    pub municipality: Option<String>,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountPart {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub created_at: Millis,
+    pub email_verified_at: Option<Millis>,
+    pub second_factor_since: Option<Millis>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RolePart {
+    pub role: String,
+    pub organisation: Option<String>,
+    pub since: Millis,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberPart {
+    pub name: String,
+    pub organisation: Option<String>,
+    pub categories: Vec<String>,
+    pub joined_at: Millis,
+    pub removed_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberOfPart {
+    pub caregiver: String,
+    pub categories: Vec<String>,
+    pub joined_at: Millis,
+    pub removed_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessPart {
+    pub at: Millis,
+    pub action: String,
+    pub organisation: Option<String>,
+    pub role: Option<String>,
+    pub data_category: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountEventPart {
+    pub at: Millis,
+    pub action: String,
+    pub outcome: String,
+    pub network_address: Option<String>,
+}
+
+fn categories(list: &str) -> Vec<String> {
+    list.split(',')
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Everything stored about the user `user_id` and their person record, read in `conn` (the
+/// caller's transaction, which also holds the audit record of the export).
+pub async fn export(conn: &mut Conn, user_id: &str) -> Result<Option<PersonalDataExport>> {
+    type AccountRow = (
+        String,
+        String,
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+    );
+    let account: Option<AccountRow> = sqlx::query_as(
+        "SELECT id, email, display_name, created_at, email_verified_at, totp_enabled_at, person_id \
+         FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((id, email, display_name, created_at, verified, totp, person_id)) = account else {
+        return Ok(None);
+    };
+    let person = match &person_id {
+        Some(pid) => {
+            type PersonRow = (
+                String,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                i64,
+            );
+            let row: Option<PersonRow> = sqlx::query_as(
+                "SELECT p.id, p.given_name, p.family_name, p.email, p.phone, p.postcode, m.name, p.created_at \
+                 FROM people p LEFT JOIN municipalities m ON m.id = p.municipality_id WHERE p.id = $1",
+            )
+            .bind(pid)
+            .fetch_optional(&mut *conn)
+            .await?;
+            row.map(
+                |(
+                    id,
+                    given_name,
+                    family_name,
+                    email,
+                    phone,
+                    postcode,
+                    municipality,
+                    created_at,
+                )| {
+                    PersonPart {
+                        id,
+                        given_name,
+                        family_name,
+                        email,
+                        phone,
+                        postcode,
+                        municipality,
+                        created_at,
+                    }
+                },
+            )
+        }
+        None => None,
+    };
+    let roles: Vec<(String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT role, NULL, created_at FROM personal_roles WHERE user_id = $1 \
+         UNION ALL SELECT m.role, o.name, m.created_at FROM memberships m \
+         JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = $1 ORDER BY 3",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let pid = person_id.clone().unwrap_or_default();
+    type MemberRow = (String, Option<String>, String, i64, Option<i64>);
+    let members: Vec<MemberRow> = sqlx::query_as(
+        "SELECT u.display_name, o.name, m.categories, m.joined_at, m.removed_at \
+         FROM network_members m JOIN networks n ON n.id = m.network_id \
+         JOIN users u ON u.id = m.user_id LEFT JOIN organisations o ON o.id = m.organisation_id \
+         WHERE n.caregiver_person_id = $1 ORDER BY m.joined_at",
+    )
+    .bind(&pid)
+    .fetch_all(&mut *conn)
+    .await?;
+    type MemberOfRow = (String, String, String, i64, Option<i64>);
+    let member_of: Vec<MemberOfRow> = sqlx::query_as(
+        "SELECT p.given_name, p.family_name, m.categories, m.joined_at, m.removed_at \
+         FROM network_members m JOIN networks n ON n.id = m.network_id \
+         JOIN people p ON p.id = n.caregiver_person_id WHERE m.user_id = $1 ORDER BY m.joined_at",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let consents = network::consents_of(&mut *conn, &pid).await?;
+    type AccessRow = (i64, String, Option<String>, Option<String>, Option<String>);
+    let accesses: Vec<AccessRow> = sqlx::query_as(
+        "SELECT a.occurred_at, a.action, o.name, a.user_role, a.data_category FROM audit_log a \
+         LEFT JOIN organisations o ON o.id = a.organisation_id \
+         LEFT JOIN users u ON u.id = a.user_id \
+         WHERE a.subject_person_id = $1 AND a.outcome = 'success' \
+           AND (u.person_id IS NULL OR u.person_id <> $1) ORDER BY a.seq",
+    )
+    .bind(&pid)
+    .fetch_all(&mut *conn)
+    .await?;
+    type EventRow = (i64, String, String, Option<String>);
+    let events: Vec<EventRow> = sqlx::query_as(
+        "SELECT occurred_at, action, outcome, network_address FROM audit_log \
+         WHERE user_id = $1 AND subject_person_id IS NULL ORDER BY seq",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(PersonalDataExport {
+        format: EXPORT_FORMAT,
+        exported_at: now_ms(),
+        person,
+        account: AccountPart {
+            id,
+            email,
+            display_name,
+            created_at,
+            email_verified_at: verified,
+            second_factor_since: totp,
+        },
+        roles: roles
+            .into_iter()
+            .map(|(role, organisation, since)| RolePart {
+                role,
+                organisation,
+                since,
+            })
+            .collect(),
+        network_members: members
+            .into_iter()
+            .map(
+                |(name, organisation, list, joined_at, removed_at)| MemberPart {
+                    name,
+                    organisation,
+                    categories: categories(&list),
+                    joined_at,
+                    removed_at,
+                },
+            )
+            .collect(),
+        member_of: member_of
+            .into_iter()
+            .map(
+                |(given, family, list, joined_at, removed_at)| MemberOfPart {
+                    caregiver: format!("{given} {family}").trim().to_string(),
+                    categories: categories(&list),
+                    joined_at,
+                    removed_at,
+                },
+            )
+            .collect(),
+        consents,
+        accessed_by_others: accesses
+            .into_iter()
+            .map(
+                |(at, action, organisation, role, data_category)| AccessPart {
+                    at,
+                    action,
+                    organisation,
+                    role,
+                    data_category,
+                },
+            )
+            .collect(),
+        account_events: events
+            .into_iter()
+            .map(|(at, action, outcome, network_address)| AccountEventPart {
+                at,
+                action,
+                outcome,
+                network_address,
+            })
+            .collect(),
+    }))
+}
+
+/// What an erasure did, for the administrator's confirmation and the audit detail.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Erasure {
+    pub person_id: Option<String>,
+    pub sessions_ended: u64,
+    pub memberships_ended: u64,
+    pub consents_withdrawn: u64,
+    pub mails_cancelled: u64,
+}
+
+/// The placeholder name an erased person and account get.
+pub const ERASED_NAME: &str = "Verwijderd";
+
+/// Erases the user's personal data in `conn` (the caller's transaction): name and contact details
+/// are replaced or removed, the account is blocked with its password and second factor removed,
+/// sessions and links end, network memberships and consents end, queued e-mails to the address are
+/// cancelled. Audit records stay. `None` when there is no such user; erasing twice is harmless.
+pub async fn erase(conn: &mut Conn, user_id: &str) -> Result<Option<Erasure>> {
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT email, person_id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((email, person_id)) = row else {
+        return Ok(None);
+    };
+    let now = now_ms();
+    let mut done = Erasure {
+        person_id: person_id.clone(),
+        ..Default::default()
+    };
+    sqlx::query(
+        "UPDATE users SET email = $2, display_name = $3, password_hash = NULL, totp_secret = NULL, \
+         totp_enabled_at = NULL, totp_last_step = NULL, disabled_at = COALESCE(disabled_at, $4), \
+         erased_at = COALESCE(erased_at, $4) WHERE id = $1",
+    )
+    .bind(user_id)
+    // Unique and undeliverable (.invalid is reserved, RFC 2606), so the address is free again.
+    .bind(format!("verwijderd-{user_id}@verwijderd.invalid"))
+    .bind(ERASED_NAME)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if !email.ends_with("@verwijderd.invalid") {
+        // Queued mails carry the address in their payload (JSON); drop those not yet sent.
+        let pattern = format!(
+            "%\"to\":\"{}\"%",
+            email
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        done.mails_cancelled = sqlx::query(
+            "DELETE FROM jobs WHERE status = 'queued' AND kind = 'email' AND payload LIKE $1 ESCAPE '\\'",
+        )
+        .bind(pattern)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    }
+    done.sessions_ended = crate::identity::delete_user_sessions(&mut *conn, user_id).await?;
+    for table in [
+        "recovery_codes",
+        "account_links",
+        "personal_roles",
+        "memberships",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE user_id = $1"
+        )))
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    done.memberships_ended = sqlx::query(
+        "UPDATE network_members SET removed_at = $2 WHERE user_id = $1 AND removed_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if let Some(pid) = &person_id {
+        sqlx::query(
+            "UPDATE people SET given_name = $2, family_name = '', email = NULL, phone = NULL, \
+             postcode = NULL, erased_at = COALESCE(erased_at, $3) WHERE id = $1",
+        )
+        .bind(pid)
+        .bind(ERASED_NAME)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        done.consents_withdrawn = sqlx::query(
+            "UPDATE consents SET withdrawn_at = $2 WHERE subject_person_id = $1 AND withdrawn_at IS NULL",
+        )
+        .bind(pid)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        // The caregiver's own network ends with them.
+        done.memberships_ended += sqlx::query(
+            "UPDATE network_members SET removed_at = $2 WHERE removed_at IS NULL AND network_id IN \
+             (SELECT id FROM networks WHERE caregiver_person_id = $1)",
+        )
+        .bind(pid)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    }
+    Ok(Some(done))
+}
