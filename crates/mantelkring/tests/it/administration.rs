@@ -319,7 +319,11 @@ async fn blocking_ends_sessions_and_roles_change_only_through_an_administrator()
             mantelkring::demo::DEMO_PASSWORD,
         )
         .await;
-    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "blocked: refused like a wrong password");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "blocked: refused like a wrong password"
+    );
     let r = admin
         .post(&format!("{page}/blokkeren"), &[("blokkeren", "nee")])
         .await;
@@ -766,7 +770,11 @@ async fn erasure_on_request_removes_personal_data_and_keeps_the_audit_log() {
     let r = Browser::new(&app)
         .login(email_of(Role::Caregiver), mantelkring::demo::DEMO_PASSWORD)
         .await;
-    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "the old login no longer works");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "the old login no longer works"
+    );
 
     // Every audit record is still there and the chain verifies.
     let after = audit::all(&app.store).await.unwrap();
