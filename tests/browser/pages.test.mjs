@@ -294,6 +294,32 @@ import { createHmac } from 'node:crypto';
 
 const PROFESSIONAL = { email: 'marieke.jansen@demo.mantelkring.nl', password: 'demo-mantelkring-2026', totp: 'DEMOPROFESSIONALMANTELKRINGAAAAA' };
 const CAREGIVER_PAGE = process.env.CAREGIVER_PAGE;
+const ADMINISTRATOR = { email: 'beheer@demo.mantelkring.nl', password: 'demo-mantelkring-2026', totp: 'DEMOBEHEERDERMANTELKRINGAAAAAAAA' };
+const CAREGIVER = { email: 'ria.devries@demo.mantelkring.nl', password: 'demo-mantelkring-2026' };
+
+// Logs in through the form (and the code step when `totp` is given).
+async function logIn(page, who) {
+  await page.goto(urlFor('/inloggen'), { waitUntil: 'load' });
+  await page.fill('#email', who.email);
+  await page.fill('#wachtwoord', who.password);
+  await Promise.all([page.waitForNavigation(), page.click('form.mk-form button[type=submit]')]);
+  if (who.totp) {
+    await page.fill('#code', totp(who.totp));
+    await Promise.all([page.waitForNavigation(), page.click('form.mk-form button[type=submit]')]);
+  }
+}
+
+// Visits each path at both widths (already logged in) and runs the page checks.
+async function sweep(t, page, requests, paths) {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: HEIGHT });
+    for (const [name, p] of paths) {
+      const response = await page.goto(urlFor(p), { waitUntil: 'load' });
+      await t.test(`${name}: status 200 at ${width}px`, () => assert.equal(response.status(), 200));
+      await checkPage(t, page, requests, name, width);
+    }
+  }
+}
 
 function base32Decode(text) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -376,6 +402,53 @@ describe('login', () => {
       await page.setViewportSize({ width: 1280, height: HEIGHT });
       await page.goto(urlFor(CAREGIVER_PAGE), { waitUntil: 'load' });
       await checkPage(t, page, requests, 'mantelzorger', 1280);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+});
+
+describe('pages behind a login', () => {
+  test('the administration area, as an administrator with TOTP', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(360);
+    try {
+      await logIn(page, ADMINISTRATOR);
+      await page.goto(urlFor('/beheer/gebruikers?zoek=ria'), { waitUntil: 'load' });
+      const userLink = await page.getAttribute('table a[href^="/beheer/gebruikers/"]', 'href');
+      assert.ok(userLink, 'the search finds Ria');
+      await sweep(t, page, requests, [
+        ['beheer', '/beheer'],
+        ['beheer-regios', '/beheer/regios'],
+        ['beheer-organisaties', '/beheer/organisaties'],
+        ['beheer-gebruikers', '/beheer/gebruikers'],
+        ['beheer-uitnodigen', '/beheer/gebruikers/uitnodigen'],
+        ['beheer-gebruiker', userLink],
+        ['beheer-wissen', `${userLink}/wissen`],
+      ]);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+
+  test('"Mijn gegevens", as a caregiver, and registering a caregiver, as a professional', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(360);
+    try {
+      await logIn(page, CAREGIVER);
+      await sweep(t, page, requests, [
+        ['mijn-gegevens', '/mijn-gegevens'],
+        ['mijn-gegevens-overzicht', '/mijn-gegevens/overzicht'],
+        ['toestemmingen', '/mijn-gegevens/toestemmingen'],
+      ]);
+      const download = await page.request.get(urlFor('/mijn-gegevens/download'));
+      assert.equal(download.status(), 200);
+      assert.equal((await download.json()).account.email, CAREGIVER.email);
+      await context.clearCookies();
+      await logIn(page, PROFESSIONAL);
+      await sweep(t, page, requests, [['mantelzorger-aanmelden', '/mantelzorger-aanmelden']]);
     } finally {
       await page.close();
       await context.clearCookies();
