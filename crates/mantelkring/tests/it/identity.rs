@@ -432,58 +432,147 @@ async fn each_route_with_personal_data_leaves_exactly_the_expected_audit_record(
     let pro_browser = Browser::new(&app);
     pro_browser.login_as(Role::Professional).await;
 
-    let cases: [(&Browser, String, &str, &str, &str, &str); 4] = [
+    let admin_user =
+        mantelkring_store::base::find_user_by_email(&app.store, email_of(Role::Administrator))
+            .await
+            .unwrap()
+            .unwrap();
+    let admin_browser = Browser::new(&app);
+    admin_browser.login_as(Role::Administrator).await;
+    let export = "basic,contact,messages,agenda,situation,checks,access_log";
+
+    // (browser, path, acting user, action, categories, purpose, whose data)
+    type Case<'a> = (
+        &'a Browser<'a>,
+        String,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+    );
+    let cases: Vec<Case> = vec![
         (
             &ria_browser,
             "/account".into(),
             &ria_user.id,
+            "read",
             "basic",
             "own_data",
-            "success",
+            Some(ria.as_str()),
         ),
         (
             &ria_browser,
             format!("/personen/{ria}"),
             &ria_user.id,
+            "read",
             "basic,contact",
             "own_data",
-            "success",
+            Some(ria.as_str()),
         ),
         (
             &pro_browser,
             format!("/personen/{ria}"),
             &pro_user.id,
+            "read",
             "basic,contact",
             "network_member",
-            "success",
+            Some(ria.as_str()),
         ),
         (
             &ria_browser,
             "/mijn-gegevens/inzage".into(),
             &ria_user.id,
+            "read",
             "access_log",
             "own_data",
-            "success",
+            Some(ria.as_str()),
+        ),
+        (
+            &ria_browser,
+            "/mijn-gegevens/overzicht".into(),
+            &ria_user.id,
+            "export",
+            export,
+            "own_data",
+            Some(ria.as_str()),
+        ),
+        (
+            &ria_browser,
+            "/mijn-gegevens/download".into(),
+            &ria_user.id,
+            "export",
+            export,
+            "own_data",
+            Some(ria.as_str()),
+        ),
+        (
+            &ria_browser,
+            "/mijn-gegevens/toestemmingen".into(),
+            &ria_user.id,
+            "read",
+            "basic",
+            "own_data",
+            Some(ria.as_str()),
+        ),
+        (
+            &pro_browser,
+            "/mijn-gegevens/download".into(),
+            &pro_user.id,
+            "export",
+            export,
+            "own_data",
+            pro_user.person_id.as_deref(),
+        ),
+        (
+            &admin_browser,
+            format!("/beheer/gebruikers/{}", ria_user.id),
+            &admin_user.id,
+            "read",
+            "basic,contact",
+            "administration",
+            Some(ria.as_str()),
+        ),
+        (
+            &admin_browser,
+            format!("/beheer/gebruikers/{}/wissen", ria_user.id),
+            &admin_user.id,
+            "read",
+            "basic,contact",
+            "administration",
+            Some(ria.as_str()),
+        ),
+        (
+            &admin_browser,
+            "/beheer/gebruikers?zoek=ria".into(),
+            &admin_user.id,
+            "search",
+            "basic,contact",
+            "administration",
+            None,
+        ),
+        (
+            &admin_browser,
+            "/beheer/gebruikers".into(),
+            &admin_user.id,
+            "read",
+            "basic,contact",
+            "administration",
+            None,
         ),
     ];
-    for (browser, path, user_id, category, purpose, outcome) in cases {
+    for (browser, path, user_id, action, category, purpose, subject) in cases {
         let before = audit::all(&app.store).await.unwrap().len();
         assert_eq!(browser.get(&path).await.status(), StatusCode::OK, "{path}");
         let records = audit::all(&app.store).await.unwrap();
         assert_eq!(records.len(), before + 1, "exactly one record for {path}");
         let r = records.last().unwrap();
-        assert_eq!(r.action, "read", "{path}");
-        assert_eq!(r.outcome, outcome, "{path}");
+        assert_eq!(r.action, action, "{path}");
+        assert_eq!(r.outcome, "success", "{path}");
         assert_eq!(r.user_id.as_deref(), Some(user_id), "{path}");
         assert_eq!(r.data_category.as_deref(), Some(category), "{path}");
         assert_eq!(r.purpose, purpose, "{path}");
-        assert_eq!(
-            r.subject_person_id.as_deref(),
-            Some(ria.as_str())
-                .filter(|_| path != "/account")
-                .or(ria_user.person_id.as_deref()),
-            "{path}"
-        );
+        assert_eq!(r.subject_person_id.as_deref(), subject, "{path}");
         assert!(r.network_address.is_some(), "{path}");
     }
     assert!(audit::verify(&app.store).await.unwrap().is_ok());
