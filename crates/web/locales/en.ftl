@@ -285,6 +285,16 @@ my-data-period-ended = from { $from } to { $to }
 my-data-members = People in my network
 my-data-member-of = Networks I am in
 my-data-events = Logins and account changes
+event-login = log in
+event-second-factor = second login step
+event-second-factor-enrolled = two-step verification set up
+event-invitation-accepted = invitation accepted
+event-password-reset = new password set
+event-logout = log out
+event-logout-everywhere = log out everywhere
+outcome-success = succeeded
+outcome-failure = failed
+outcome-denied = refused
 my-data-nothing = Nothing.
 
 ## Consents

@@ -286,6 +286,16 @@ my-data-period-ended = van { $from } tot { $to }
 my-data-members = Mensen in mijn netwerk
 my-data-member-of = Netwerken waarin ik zit
 my-data-events = Inloggen en accountwijzigingen
+event-login = inloggen
+event-second-factor = tweede stap bij inloggen
+event-second-factor-enrolled = tweestapsverificatie ingesteld
+event-invitation-accepted = uitnodiging aangenomen
+event-password-reset = nieuw wachtwoord ingesteld
+event-logout = uitloggen
+event-logout-everywhere = overal uitloggen
+outcome-success = gelukt
+outcome-failure = mislukt
+outcome-denied = geweigerd
 my-data-nothing = Niets.
 
 ## Toestemmingen

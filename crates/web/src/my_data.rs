@@ -144,6 +144,12 @@ struct Section {
     lines: Vec<String>,
 }
 
+/// The message `key`, or `raw` when there is no such message.
+fn known(tr: &crate::i18n::Tr, key: &str, raw: &str) -> String {
+    let text = tr.t(key);
+    if text == key { raw.to_string() } else { text }
+}
+
 fn or_dash(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "—".into())
 }
@@ -294,8 +300,12 @@ pub async fn overview(
             format!(
                 "{} — {} ({}){}",
                 format_time(e.at),
-                e.action,
-                e.outcome,
+                known(
+                    tr,
+                    &format!("event-{}", e.action.replace('_', "-")),
+                    &e.action
+                ),
+                known(tr, &format!("outcome-{}", e.outcome), &e.outcome),
                 e.network_address
                     .as_ref()
                     .map(|a| format!(", {a}"))
