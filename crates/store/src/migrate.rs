@@ -33,6 +33,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0003_account_links.sql"),
         postgres: include_str!("../migrations/postgres/0003_account_links.sql"),
     },
+    MigrationFile {
+        version: 5,
+        name: "api_tokens",
+        sqlite: include_str!("../migrations/sqlite/0005_api_tokens.sql"),
+        postgres: include_str!("../migrations/postgres/0005_api_tokens.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {
