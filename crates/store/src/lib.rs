@@ -7,7 +7,9 @@
 //! migrations, schema introspection) [`dialect`] holds the two variants side by side. The same
 //! conformance suite (`tests/conformance`) runs every scenario on both.
 
+pub mod api_tokens;
 pub mod audit;
+pub mod audit_search;
 pub mod base;
 mod dialect;
 pub mod identity;

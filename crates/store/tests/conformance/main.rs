@@ -1,6 +1,7 @@
 //! The store conformance suite: every scenario runs on SQLite, and on PostgreSQL when
 //! `TEST_DATABASE_URL` is set (always in CI). Both backends must behave the same.
 
+mod api_tokens;
 mod base;
 mod identity;
 mod jobs;
