@@ -8,6 +8,7 @@
 pub mod access;
 pub mod accounts;
 pub mod api;
+pub mod api_tokens;
 mod assets;
 pub mod errors;
 pub mod i18n;
@@ -114,6 +115,7 @@ pub fn router(
 
     Router::new()
         .merge(pages::routes())
+        .merge(api_tokens::routes())
         .merge(api_routes)
         .merge(api::reference::routes())
         .merge(assets::routes())
