@@ -3,6 +3,7 @@
 //! One test binary with modules, so the suite links once.
 
 mod accounts;
+mod api_tokens;
 mod cli;
 mod http;
 mod identity;
