@@ -49,8 +49,8 @@ async fn make_token(
     let secret = html
         .split("id=\"sleutel\"")
         .nth(1)
-        .and_then(|rest| rest.split("value=\"").nth(1))
-        .and_then(|rest| rest.split('"').next())
+        .and_then(|rest| rest.split('>').nth(1))
+        .and_then(|rest| rest.split('<').next())
         .expect("the secret is on the page")
         .to_string();
     assert!(looks_like_secret(&secret), "{secret}");
