@@ -390,3 +390,23 @@ pub async fn revoke(
     )
         .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::scope_key;
+    use crate::i18n::{I18n, Lang};
+    use mantelkring_core::api_token::ApiScope;
+
+    /// Scope labels and hints are looked up by a key made from the scope's name.
+    #[test]
+    fn every_scope_has_a_label_and_a_hint_in_both_languages() {
+        let i18n = I18n::load().unwrap();
+        for scope in ApiScope::ALL {
+            for key in [scope_key(scope), format!("{}-hint", scope_key(scope))] {
+                for lang in Lang::ALL {
+                    assert!(i18n.has(lang, &key), "{key} missing for {}", lang.code());
+                }
+            }
+        }
+    }
+}

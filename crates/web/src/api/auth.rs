@@ -218,3 +218,33 @@ impl FromRequestParts<AppState> for ApiCaller {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{I18n, Lang};
+
+    /// The messages are looked up by stem (`…-title`, `…-text`), which the key test cannot see.
+    #[test]
+    fn every_message_the_api_errors_use_exists_in_both_languages() {
+        let i18n = I18n::load().unwrap();
+        for stem in [
+            "api-token-error-401",
+            "api-token-error-scope",
+            "api-token-error-403",
+            "api-token-error-404",
+        ] {
+            for suffix in ["title", "text"] {
+                for lang in Lang::ALL {
+                    let key = format!("{stem}-{suffix}");
+                    assert!(i18n.has(lang, &key), "{key} missing for {}", lang.code());
+                }
+            }
+        }
+        let text = i18n.message(
+            Lang::Nl,
+            "api-token-error-scope-text",
+            &[("scope", "audit:read")],
+        );
+        assert!(text.contains("audit:read"), "{text}");
+    }
+}
