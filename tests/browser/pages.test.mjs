@@ -399,6 +399,16 @@ describe('login', () => {
       await page.goto(urlFor('/mijn-gegevens/inzage'), { waitUntil: 'load' });
       await checkPage(t, page, requests, 'inzage', 360);
 
+      // Her API tokens: the form (fieldset with check boxes), then the new secret, shown once.
+      await page.goto(urlFor('/account/api-sleutels'), { waitUntil: 'load' });
+      await checkPage(t, page, requests, 'api-sleutels', 360);
+      await page.fill('#naam', 'ECD Steunpunt');
+      await page.check('input[name=toegang][value="people:read"]');
+      await page.fill('#dagen', '30');
+      await Promise.all([page.waitForNavigation(), page.click('form.mk-form button[type=submit]')]);
+      assert.match(await page.inputValue('#sleutel'), /^mk_[a-z2-7]{52}$/);
+      await checkPage(t, page, requests, 'api-sleutels-nieuw', 360);
+
       await page.setViewportSize({ width: 1280, height: HEIGHT });
       await page.goto(urlFor(CAREGIVER_PAGE), { waitUntil: 'load' });
       await checkPage(t, page, requests, 'mantelzorger', 1280);

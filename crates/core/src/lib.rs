@@ -2,6 +2,7 @@
 //! so everything here can be unit- and property-tested directly.
 
 pub mod access;
+pub mod api_token;
 pub mod audit;
 pub mod base;
 pub mod identity;

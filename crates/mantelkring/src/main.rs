@@ -5,7 +5,12 @@ use clap::{Parser, Subcommand};
 use mantelkring::app::{self, Application, StartError};
 use mantelkring::config::{Config, LogFormat, SETTINGS_HELP, Settings};
 use mantelkring::demo;
+use mantelkring_core::api_token::{self, ApiScope};
+use mantelkring_core::identity::Email;
+use mantelkring_core::time::now_ms;
+use mantelkring_store::api_tokens::{self, NewApiToken};
 use mantelkring_store::jobs::{self, JobStatus};
+use mantelkring_store::{Store, StoreError, audit, base, identity};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -41,6 +46,32 @@ enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// API tokens for integrations (Authorization: Bearer mk_…)
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Make an API token for a user and print its secret (once; only a hash is stored)
+    Create {
+        /// E-mail address of the user the token acts as
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
+        /// Name of the token, for example the system that will use it
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// What the token may do: people:read (professionals) or audit:read (log administrators); repeat for more
+        #[arg(long = "scope", value_name = "SCOPE", required = true)]
+        scopes: Vec<String>,
+        /// Days until the token expires, 1 to 365 [default: does not expire]
+        #[arg(long, value_name = "N")]
+        days: Option<String>,
+    },
+    /// Revoke an API token by its id (of any user); it stops working at once
+    Revoke { id: String },
 }
 
 #[derive(Subcommand)]
@@ -145,6 +176,21 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
                 }
             })
         }
+        Command::Token { action } => {
+            let store = app::open_store(&config).await?;
+            let source = format!("mantelkring cli {}", config.public_url);
+            let code = match action {
+                TokenAction::Create {
+                    email,
+                    name,
+                    scopes,
+                    days,
+                } => create_token(&store, &source, &email, &name, &scopes, days).await?,
+                TokenAction::Revoke { id } => revoke_token(&store, &source, &id).await?,
+            };
+            store.close().await;
+            Ok(code)
+        }
         Command::Jobs { action } => {
             let store = app::open_store(&config).await?;
             let code = match action {
@@ -178,6 +224,143 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             Ok(code)
         }
     }
+}
+
+/// Prints one line naming what is wrong and gives exit code 2, like every other refusal.
+fn refuse(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("mantelkring: {message}");
+    ExitCode::from(2)
+}
+
+/// `token create`: checks the user and the scopes, makes the token and logs it, in one transaction.
+async fn create_token(
+    store: &Store,
+    source: &str,
+    email: &str,
+    name: &str,
+    scopes: &[String],
+    days: Option<String>,
+) -> Result<ExitCode, StartError> {
+    let name = match api_token::parse_name(name) {
+        Ok(name) => name,
+        Err(problem) => return Ok(refuse(problem)),
+    };
+    let scopes = match ApiScope::parse_list(&scopes.join(",")) {
+        Ok(scopes) if !scopes.is_empty() => scopes,
+        Ok(_) => {
+            return Ok(refuse(
+                "kies minstens één --scope / choose at least one --scope",
+            ));
+        }
+        Err(unknown) => return Ok(refuse(unknown)),
+    };
+    // An empty or missing --days means: does not expire.
+    let days = match api_token::parse_days(days.as_deref().unwrap_or("")) {
+        Ok(days) => days,
+        Err(problem) => return Ok(refuse(problem)),
+    };
+    let Ok(email) = Email::parse(email) else {
+        return Ok(refuse(format!(
+            "ongeldig e-mailadres '{email}' / invalid e-mail address"
+        )));
+    };
+    let user = match base::find_user_by_email(store, email.as_str()).await? {
+        Some(user) => user,
+        None => {
+            return Ok(refuse(format!(
+                "geen gebruiker met e-mailadres {} / no such user",
+                email.as_str()
+            )));
+        }
+    };
+    let Some(actor) = identity::load_actor(store, &user.id, true).await? else {
+        return Ok(refuse(format!(
+            "het account {} is uitgeschakeld / the account is disabled",
+            email.as_str()
+        )));
+    };
+    if let Err(scope) = api_token::check_grant(&actor, &scopes) {
+        return Ok(refuse(format!(
+            "{} mag de toegang {} niet hebben: die hoort niet bij de rol / this user's roles do not allow scope {}",
+            email.as_str(),
+            scope.as_str(),
+            scope.as_str()
+        )));
+    }
+    let mut tx = store.begin_write().await?;
+    let made = api_tokens::create(
+        &mut tx,
+        &NewApiToken {
+            name: &name,
+            user_id: &user.id,
+            scopes: &scopes,
+            expires_at: days.map(|d| now_ms() + api_token::days_ms(d)),
+        },
+    )
+    .await?;
+    let detail = format!(
+        "api_token={} scopes={} owner={}",
+        made.token.id,
+        ApiScope::join(&scopes),
+        user.id
+    );
+    log_operator_event(&mut tx, store, source, "create", &detail).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    println!("API-sleutel gemaakt / API token created: {}", made.token.id);
+    println!("  gebruiker / user:  {}", email.as_str());
+    println!("  toegang / scopes:  {}", ApiScope::join(&scopes));
+    println!(
+        "  verloopt / expires: {}",
+        made.token
+            .expires_at
+            .map(mantelkring_web::people::format_time)
+            .unwrap_or_else(|| "nooit / never".into())
+    );
+    println!(
+        "Geheim (wordt maar één keer getoond; bewaar het als een wachtwoord) / secret (shown only once; keep it like a password):"
+    );
+    println!("{}", made.secret);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `token revoke`: revokes any user's token and logs it.
+async fn revoke_token(store: &Store, source: &str, id: &str) -> Result<ExitCode, StartError> {
+    let mut tx = store.begin_write().await?;
+    let Some(owner) = api_tokens::revoke_any(&mut tx, id, now_ms()).await? else {
+        tx.rollback().await.map_err(StoreError::from)?;
+        eprintln!("mantelkring: geen werkende API-sleutel {id} / no active API token with that id");
+        return Ok(ExitCode::from(1));
+    };
+    let detail = format!("api_token={id} owner={owner}");
+    log_operator_event(&mut tx, store, source, "delete", &detail).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    println!("API-sleutel {id} ingetrokken / API token revoked");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An operator's action on the command line: no logged-in user, so the detail names the token
+/// and its owner.
+async fn log_operator_event(
+    conn: &mut mantelkring_store::Conn,
+    store: &Store,
+    source: &str,
+    action: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
+    audit::append(
+        conn,
+        store.backend(),
+        &audit::NewEvent {
+            action,
+            outcome: "success",
+            purpose: "api_token_operator",
+            source,
+            detail: Some(detail),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 async fn serve(application: Application) -> Result<ExitCode, StartError> {

@@ -28,6 +28,17 @@ pub struct PersonalDataExport {
     pub accessed_by_others: Vec<AccessPart>,
     /// This account's own events: logins, password changes, second factor.
     pub account_events: Vec<AccountEventPart>,
+    /// API tokens this account made (never the secret).
+    pub api_tokens: Vec<ApiTokenPart>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiTokenPart {
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub created_at: Millis,
+    pub last_used_at: Option<Millis>,
+    pub revoked_at: Option<Millis>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -215,6 +226,14 @@ pub async fn export(conn: &mut Conn, user_id: &str) -> Result<Option<PersonalDat
     .bind(user_id)
     .fetch_all(&mut *conn)
     .await?;
+    type TokenRow = (String, String, i64, Option<i64>, Option<i64>);
+    let tokens: Vec<TokenRow> = sqlx::query_as(
+        "SELECT name, scopes, created_at, last_used_at, revoked_at FROM api_tokens \
+         WHERE user_id = $1 ORDER BY created_at",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
     Ok(Some(PersonalDataExport {
         format: EXPORT_FORMAT,
         exported_at: now_ms(),
@@ -280,6 +299,18 @@ pub async fn export(conn: &mut Conn, user_id: &str) -> Result<Option<PersonalDat
                 network_address,
             })
             .collect(),
+        api_tokens: tokens
+            .into_iter()
+            .map(
+                |(name, scopes, created_at, last_used_at, revoked_at)| ApiTokenPart {
+                    name,
+                    scopes: categories(&scopes),
+                    created_at,
+                    last_used_at,
+                    revoked_at,
+                },
+            )
+            .collect(),
     }))
 }
 
@@ -299,7 +330,7 @@ pub const ERASED_NAME: &str = "Verwijderd";
 /// Erases the user's personal data in `conn` (the caller's transaction): name and contact details
 /// are replaced or removed, the account is blocked with its password and second factor removed,
 /// sessions and links end, network memberships and consents end, queued e-mails to the address are
-/// cancelled. Audit records stay. `None` when there is no such user; erasing twice is harmless.
+/// cancelled, API tokens are revoked. Audit records stay. `None` when there is no such user; erasing twice is harmless.
 pub async fn erase(conn: &mut Conn, user_id: &str) -> Result<Option<Erasure>> {
     let row: Option<(String, Option<String>)> =
         sqlx::query_as("SELECT email, person_id FROM users WHERE id = $1")

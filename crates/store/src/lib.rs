@@ -8,7 +8,9 @@
 //! conformance suite (`tests/conformance`) runs every scenario on both.
 
 pub mod admin;
+pub mod api_tokens;
 pub mod audit;
+pub mod audit_search;
 pub mod avg;
 pub mod base;
 mod dialect;

@@ -39,6 +39,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0004_administration.sql"),
         postgres: include_str!("../migrations/postgres/0004_administration.sql"),
     },
+    MigrationFile {
+        version: 5,
+        name: "api_tokens",
+        sqlite: include_str!("../migrations/sqlite/0005_api_tokens.sql"),
+        postgres: include_str!("../migrations/postgres/0005_api_tokens.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {

@@ -5,8 +5,9 @@ use crate::AppState;
 use crate::errors::AppError;
 use crate::identity::Authenticated;
 use mantelkring_core::access::{
-    Action, DataCategory, Decision, DenyReason, Purpose, Resource, may,
+    Action, Actor, DataCategory, Decision, DenyReason, Purpose, Resource, may,
 };
+use mantelkring_core::api_token::required_scope;
 use mantelkring_store::{Tx, audit};
 
 /// What is being accessed, for the log.
@@ -22,26 +23,57 @@ pub struct Subject<'a> {
 /// second-factor step).
 pub async fn decide(
     state: &AppState,
-    mut tx: Tx,
+    tx: Tx,
     user: &Authenticated,
     action: Action,
     resource: &Resource<'_>,
     subject: &Subject<'_>,
     back_to: &str,
 ) -> Result<(Tx, Purpose), AppError> {
-    let decision = may(Some(&user.actor), action, resource);
-    let (outcome, purpose) = match decision {
-        Decision::Allow(p) => ("success", p.as_str()),
-        Decision::Deny(reason) => ("denied", reason.as_str()),
+    decide_with_detail(state, tx, user, action, resource, subject, back_to, None).await
+}
+
+/// What was decided, including the refusal of an API token that lacks the scope.
+enum Verdict {
+    Policy(Decision),
+    ScopeMissing,
+}
+
+/// [`decide`], with `extra` added to the audit record's detail (for example a search's filter).
+///
+/// A request made with an API token is decided by the same policy for the token's owner, and is
+/// refused (and logged as `scope_missing`) when the token lacks the scope the action needs. Its
+/// record carries `api_token=<id>` in the detail.
+#[allow(clippy::too_many_arguments)]
+pub async fn decide_with_detail(
+    state: &AppState,
+    mut tx: Tx,
+    user: &Authenticated,
+    action: Action,
+    resource: &Resource<'_>,
+    subject: &Subject<'_>,
+    back_to: &str,
+    extra: Option<&str>,
+) -> Result<(Tx, Purpose), AppError> {
+    let verdict = match &user.api_token {
+        Some(token)
+            if !required_scope(action, resource).is_some_and(|s| token.scopes.contains(&s)) =>
+        {
+            Verdict::ScopeMissing
+        }
+        _ => Verdict::Policy(may(Some(&user.actor), action, resource)),
     };
-    let role = user.actor.main_role();
-    let organisation = role.and_then(|r| {
-        user.actor
-            .memberships
-            .iter()
-            .find(|(_, m)| *m == r)
-            .map(|(o, _)| o.as_str())
-    });
+    let (outcome, purpose) = match verdict {
+        Verdict::Policy(Decision::Allow(p)) => ("success", p.as_str()),
+        Verdict::Policy(Decision::Deny(reason)) => ("denied", reason.as_str()),
+        Verdict::ScopeMissing => ("denied", "scope_missing"),
+    };
+    let detail = match (&user.api_token, extra) {
+        (Some(token), Some(extra)) => Some(format!("api_token={} {extra}", token.id)),
+        (Some(token), None) => Some(format!("api_token={}", token.id)),
+        (None, extra) => extra.map(str::to_string),
+    };
+    let (role, organisation) = role_and_organisation(&user.actor);
     audit::append(
         &mut tx,
         state.store().backend(),
@@ -49,7 +81,7 @@ pub async fn decide(
             action: action.as_str(),
             outcome,
             user_id: Some(&user.actor.user_id),
-            user_role: role.map(|r| r.as_str()),
+            user_role: role,
             organisation_id: organisation,
             on_behalf_of: None,
             purpose,
@@ -57,25 +89,41 @@ pub async fn decide(
             source: state.settings().audit_source.as_str(),
             subject_person_id: subject.person_id,
             data_category: Some(subject.categories),
-            detail: None,
+            detail: detail.as_deref(),
         },
     )
     .await?;
-    match decision {
-        Decision::Allow(purpose) => Ok((tx, purpose)),
-        Decision::Deny(reason) => {
-            tx.commit()
-                .await
-                .map_err(mantelkring_store::StoreError::from)?;
-            tracing::info!(user = %user.actor.user_id, reason = reason.as_str(), "access refused");
-            Err(match reason {
-                DenyReason::SecondFactorRequired => AppError::SecondFactorRequired {
-                    back_to: back_to.to_string(),
-                },
-                _ => AppError::Forbidden,
-            })
+    let reason = match verdict {
+        Verdict::Policy(Decision::Allow(purpose)) => return Ok((tx, purpose)),
+        Verdict::Policy(Decision::Deny(reason)) => reason.as_str(),
+        Verdict::ScopeMissing => "scope_missing",
+    };
+    tx.commit()
+        .await
+        .map_err(mantelkring_store::StoreError::from)?;
+    tracing::info!(user = %user.actor.user_id, reason, "access refused");
+    Err(match verdict {
+        Verdict::Policy(Decision::Deny(DenyReason::SecondFactorRequired)) => {
+            AppError::SecondFactorRequired {
+                back_to: back_to.to_string(),
+            }
         }
-    }
+        _ => AppError::Forbidden,
+    })
+}
+
+/// The role shown in the audit log (the most privileged one held) and the organisation it is
+/// held through, if any.
+fn role_and_organisation(actor: &Actor) -> (Option<&'static str>, Option<&str>) {
+    let role = actor.main_role();
+    let organisation = role.and_then(|r| {
+        actor
+            .memberships
+            .iter()
+            .find(|(_, m)| *m == r)
+            .map(|(o, _)| o.as_str())
+    });
+    (role.map(|r| r.as_str()), organisation)
 }
 
 /// Whether the user may also see `category` (for optional parts of a page already audited).
@@ -116,6 +164,38 @@ pub async fn log_account_event(
             purpose,
             network_address,
             source: state.settings().audit_source.as_str(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Logs making (`create`) or revoking (`delete`) an API token by the logged-in user, with the
+/// token id and its scopes in the detail.
+pub async fn log_api_token_event(
+    state: &AppState,
+    conn: &mut mantelkring_store::Conn,
+    user: &Authenticated,
+    action: Action,
+    token_id: &str,
+    scopes: &str,
+) -> Result<(), AppError> {
+    let (role, organisation) = role_and_organisation(&user.actor);
+    let detail = format!("api_token={token_id} scopes={scopes}");
+    audit::append(
+        conn,
+        state.store().backend(),
+        &audit::NewEvent {
+            action: action.as_str(),
+            outcome: "success",
+            user_id: Some(&user.actor.user_id),
+            user_role: role,
+            organisation_id: organisation,
+            purpose: "api_token",
+            network_address: user.address.as_deref(),
+            source: state.settings().audit_source.as_str(),
+            detail: Some(&detail),
             ..Default::default()
         },
     )

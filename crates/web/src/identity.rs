@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::access::log_account_event;
 use crate::errors::AppError;
 use crate::pages::{Page, PageRequest, safe_return_path};
-use crate::security::cookie_value;
+use crate::security::{bearer_token, cookie_value};
 use askama::Template;
 use axum::Form;
 use axum::extract::{ConnectInfo, Query, Request, State};
@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use mantelkring_core::access::Actor;
+use mantelkring_core::api_token::ApiScope;
 use mantelkring_core::identity::{Email, token_hash, totp};
 use mantelkring_core::time::{Millis, now_ms};
 use mantelkring_store::identity;
@@ -33,8 +34,19 @@ pub const PASSWORD_MAX_BYTES: usize = 1024;
 pub struct Authenticated {
     pub actor: Actor,
     pub display_name: String,
+    /// SHA-256 of the session token; empty for a request made with an API token.
     pub token_hash: String,
     pub address: Option<String>,
+    /// Set when the request was made with an API token (`api::auth`) rather than a session.
+    pub api_token: Option<ApiTokenUse>,
+}
+
+/// The API token a request was made with: its id (for the audit record) and the scopes it may
+/// use now.
+#[derive(Debug, Clone)]
+pub struct ApiTokenUse {
+    pub id: String,
+    pub scopes: Vec<ApiScope>,
 }
 
 fn client_address(request: &Request) -> Option<String> {
@@ -52,7 +64,11 @@ pub async fn load_session(
     next: Next,
 ) -> Response {
     let address = client_address(&request);
-    let token = cookie_value(request.headers(), SESSION_COOKIE).map(str::to_string);
+    // A request with an API token acts only through that token: its session cookie (if any) is
+    // ignored, because such requests skip the CSRF check.
+    let token = cookie_value(request.headers(), SESSION_COOKIE)
+        .filter(|_| bearer_token(request.headers()).is_none())
+        .map(str::to_string);
     let mut user = None;
     if let Some(token) = token.filter(|t| t.len() == 64) {
         match authenticate(&state, &token, address).await {
@@ -102,6 +118,7 @@ async fn authenticate(
         display_name,
         token_hash: hash,
         address,
+        api_token: None,
     }))
 }
 

@@ -9,6 +9,7 @@ pub mod access;
 pub mod accounts;
 pub mod admin;
 pub mod api;
+pub mod api_tokens;
 mod assets;
 pub mod errors;
 pub mod forms;
@@ -118,6 +119,7 @@ pub fn router(
 
     Router::new()
         .merge(pages::routes())
+        .merge(api_tokens::routes())
         .merge(api_routes)
         .merge(api::reference::routes())
         .merge(assets::routes())

@@ -20,6 +20,8 @@ struct AccountPage {
     email: String,
     roles: Vec<String>,
     second_factor: bool,
+    /// Whether to link to the API tokens page (the user's roles allow a scope).
+    api_tokens: bool,
 }
 
 /// The logged-in user's own account.
@@ -73,6 +75,7 @@ pub async fn account(
         email,
         roles,
         second_factor: user.actor.second_factor,
+        api_tokens: crate::api_tokens::may_manage(&user),
     };
     Ok(Html(page.render()?))
 }

@@ -67,6 +67,18 @@ pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive, RFC 7235),
+/// if the request carries one. Such requests are API calls with an API token: they skip the CSRF
+/// check and never use a session cookie (see [`csrf`] and `identity::load_session`).
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
 fn token_for(key: &[u8], seed: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(b"csrf:");
@@ -102,7 +114,12 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
     let expected = token_for(state.secret_key(), &seed);
     let (mut parts, body) = request.into_parts();
 
-    let body = if is_state_changing(&parts.method) {
+    // A request with `Authorization: Bearer …` is exempt: browsers never attach that header by
+    // themselves (a cross-site page can only add it through fetch with a CORS preflight, which
+    // this server never grants), so a forged request cannot carry it. Such a request is
+    // authenticated by its API token alone; `identity::load_session` ignores its session cookie.
+    let exempt = bearer_token(&parts.headers).is_some();
+    let body = if is_state_changing(&parts.method) && !exempt {
         let lang = lang_of(&parts.headers);
         let from_header = parts
             .headers
@@ -189,6 +206,21 @@ mod tests {
             form_field(b"\xff\xfe=1&csrf=z", "csrf").as_deref(),
             Some("z")
         );
+    }
+
+    #[test]
+    fn only_a_bearer_authorization_counts_as_an_api_token() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+            headers
+        };
+        assert_eq!(bearer_token(&with("Bearer mk_abc")), Some("mk_abc"));
+        assert_eq!(bearer_token(&with("bearer   mk_abc ")), Some("mk_abc"));
+        assert_eq!(bearer_token(&with("Basic dXNlcjpwdw==")), None);
+        assert_eq!(bearer_token(&with("Bearer ")), None);
+        assert_eq!(bearer_token(&with("Bearer")), None);
+        assert_eq!(bearer_token(&HeaderMap::new()), None);
     }
 
     #[test]

@@ -129,10 +129,189 @@ fn help_documents_every_setting() {
     ] {
         assert!(help.contains(env), "--help does not mention {env}");
     }
-    for command in ["demo", "serve", "migrate", "jobs"] {
+    for command in ["demo", "serve", "migrate", "jobs", "audit", "token"] {
         assert!(help.contains(command), "--help does not mention {command}");
     }
     assert!(help.contains("mantelkring.toml"));
+
+    let output = mantelkring(&["token", "--help"], &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("create") && help.contains("revoke"), "{help}");
+    let output = mantelkring(&["token", "create", "--help"], &[]);
+    let help = String::from_utf8_lossy(&output.stdout);
+    for option in [
+        "--email",
+        "--name",
+        "--scope",
+        "--days",
+        "people:read",
+        "audit:read",
+    ] {
+        assert!(
+            help.contains(option),
+            "token create --help lacks {option}: {help}"
+        );
+    }
+}
+
+#[test]
+fn token_create_prints_the_secret_once_and_refuses_scopes_the_user_may_not_have() {
+    use mantelkring_core::api_token::looks_like_secret;
+    use mantelkring_core::identity::token_hash;
+    let dir = crate::support::temp_dir("token");
+    let url = format!("sqlite://{}/tokens.db", dir.display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = crate::support::quick_store(&url).await;
+        mantelkring::demo::seed(&store).await.unwrap();
+        store.close().await;
+    });
+    let env = [("DATABASE_URL", url.as_str())];
+    let token = |args: &[&str]| {
+        let mut all = vec!["token"];
+        all.extend_from_slice(args);
+        mantelkring(&all, &env)
+    };
+
+    let ok = token(&[
+        "create",
+        "--email",
+        "LogBeheer@demo.mantelkring.nl",
+        "--name",
+        "SIEM",
+        "--scope",
+        "audit:read",
+        "--days",
+        "30",
+    ]);
+    let stdout = String::from_utf8_lossy(&ok.stdout);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let secret = stdout.lines().last().unwrap().trim().to_string();
+    assert!(looks_like_secret(&secret), "{stdout}");
+    assert_eq!(
+        stdout.matches(&secret).count(),
+        1,
+        "the secret is printed once"
+    );
+    let id = stdout
+        .lines()
+        .next()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let (stored_id, scopes, logged): (String, String, i64) = rt.block_on(async {
+        let store = crate::support::quick_store(&url).await;
+        let row: (String, String) =
+            sqlx::query_as("SELECT id, scopes FROM api_tokens WHERE token_hash = $1")
+                .bind(token_hash(&secret))
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        let (logged,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'create' AND detail LIKE $1",
+        )
+        .bind(format!("api_token={} %", row.0))
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        store.close().await;
+        (row.0, row.1, logged)
+    });
+    assert_eq!(
+        (stored_id.as_str(), scopes.as_str(), logged),
+        (id.as_str(), "audit:read", 1)
+    );
+
+    // Refused: one line, exit 2, nothing made.
+    let base = [
+        "create",
+        "--email",
+        "logbeheer@demo.mantelkring.nl",
+        "--name",
+        "x",
+    ];
+    let with = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        token(&args)
+    };
+    assert_refused(&with(&["--scope", "people:read"]), "people:read");
+    assert_refused(&with(&["--scope", "alles:lezen"]), "onbekende toegang");
+    assert_refused(
+        &with(&["--scope", "audit:read", "--days", "0"]),
+        "aantal dagen",
+    );
+    assert_refused(
+        &with(&["--scope", "audit:read", "--days", "dertig"]),
+        "aantal dagen",
+    );
+    assert_refused(
+        &token(&[
+            "create",
+            "--email",
+            "ria.devries@demo.mantelkring.nl",
+            "--name",
+            "x",
+            "--scope",
+            "audit:read",
+        ]),
+        "audit:read",
+    );
+    assert_refused(
+        &token(&[
+            "create",
+            "--email",
+            "niemand@demo.mantelkring.nl",
+            "--name",
+            "x",
+            "--scope",
+            "audit:read",
+        ]),
+        "geen gebruiker",
+    );
+    assert_refused(
+        &token(&[
+            "create",
+            "--email",
+            "logbeheer@demo.mantelkring.nl",
+            "--name",
+            " ",
+            "--scope",
+            "audit:read",
+        ]),
+        "naam",
+    );
+
+    let revoked = token(&["revoke", &id]);
+    assert_eq!(
+        revoked.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    let again = token(&["revoke", &id]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("geen werkende API-sleutel"));
+    let (tokens, revoked_at): (i64, Option<i64>) = rt.block_on(async {
+        let store = crate::support::quick_store(&url).await;
+        let row = sqlx::query_as("SELECT COUNT(*), MAX(revoked_at) FROM api_tokens")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+        row
+    });
+    assert_eq!(tokens, 1, "nothing made by the refused commands");
+    assert!(revoked_at.is_some());
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

@@ -28,7 +28,7 @@ fn secret_of(role: Role) -> Vec<u8> {
 /// A browser: its own cookie jar.
 pub struct Browser<'a> {
     app: &'a TestApp,
-    client: reqwest::Client,
+    pub client: reqwest::Client,
 }
 
 impl<'a> Browser<'a> {

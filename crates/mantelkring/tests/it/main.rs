@@ -4,6 +4,7 @@
 
 mod accounts;
 mod administration;
+mod api_tokens;
 mod cli;
 mod http;
 mod identity;

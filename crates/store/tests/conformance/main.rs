@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL` is set (always in CI). Both backends must behave the same.
 
 mod administration;
+mod api_tokens;
 mod base;
 mod identity;
 mod jobs;

@@ -1,6 +1,9 @@
 //! The JSON API. Every handler is annotated for OpenAPI and registered with `routes!`, so the
 //! router and the document at `/api/openapi.json` cannot drift apart.
 
+mod audit_events;
+pub mod auth;
+mod people;
 pub mod reference;
 
 use crate::AppState;
@@ -25,16 +28,49 @@ use utoipa_axum::routes;
     ),
     tags(
         (name = "health", description = "Liveness and readiness for load balancers and orchestrators"),
-        (name = "regions", description = "Regions and their municipalities (public data)")
-    )
+        (name = "regions", description = "Regions and their municipalities (public data)"),
+        (name = "people", description = "Personal data, through the access policy; needs an API token with people:read"),
+        (name = "audit", description = "The NEN 7513 access log, for log administrators; needs an API token with audit:read")
+    ),
+    modifiers(&ApiTokenScheme)
 )]
 struct ApiDoc;
+
+/// The `api_token` security scheme: `Authorization: Bearer mk_…`.
+struct ApiTokenScheme;
+
+impl utoipa::Modify for ApiTokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "api_token",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("mk_ + 52 base32 characters")
+                        .description(Some(
+                            "An API token, made by its owner on /account/api-sleutels (after the \
+                             second login step) or by an operator with `mantelkring token create`. \
+                             It acts as its owner, only within its scopes (people:read, audit:read), \
+                             and every call is logged. Missing, unknown, revoked or expired: 401; \
+                             scope missing or refused by the access policy: 403.",
+                        ))
+                        .build(),
+                ),
+            );
+    }
+}
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .routes(routes!(list_regions))
+        .merge(people::routes())
+        .merge(audit_events::routes())
         .route("/api/openapi.json", axum::routing::get(openapi_document))
 }
 
