@@ -295,6 +295,7 @@ import { createHmac } from 'node:crypto';
 const PROFESSIONAL = { email: 'marieke.jansen@demo.mantelkring.nl', password: 'demo-mantelkring-2026', totp: 'DEMOPROFESSIONALMANTELKRINGAAAAA' };
 const CAREGIVER_PAGE = process.env.CAREGIVER_PAGE;
 const ADMINISTRATOR = { email: 'beheer@demo.mantelkring.nl', password: 'demo-mantelkring-2026', totp: 'DEMOBEHEERDERMANTELKRINGAAAAAAAA' };
+const LOG_ADMINISTRATOR = { email: 'logbeheer@demo.mantelkring.nl', password: 'demo-mantelkring-2026', totp: 'DEMOLOGBEHEERDERMANTELKRINGAAAAA' };
 const CAREGIVER = { email: 'ria.devries@demo.mantelkring.nl', password: 'demo-mantelkring-2026' };
 
 // Logs in through the form (and the code step when `totp` is given).
@@ -437,6 +438,22 @@ describe('pages behind a login', () => {
         ['beheer-gebruiker', userLink],
         ['beheer-wissen', `${userLink}/wissen`],
       ]);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+
+  test('the access log search, as a log administrator with TOTP', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(360);
+    try {
+      await logIn(page, LOG_ADMINISTRATOR);
+      await sweep(t, page, requests, [
+        ['logboek', '/logboek'],
+        ['logboek-gezocht', '/logboek?actie=login'],
+      ]);
+      assert.ok((await page.textContent('main')).includes('inloggen'), 'login events are listed');
     } finally {
       await page.close();
       await context.clearCookies();

@@ -265,6 +265,35 @@ admin-erase-submit = Erase the data for good
 admin-erase-confirm-missing = Tick the box to confirm that the person asked for erasure.
 admin-erase-already = This data has already been erased.
 
+## Logboek (log administrators)
+log-title = Access log
+log-intro = Search the access log for who looked at or changed which data. You see who did something, not the data itself. Your search is logged too.
+log-person = Person (id)
+log-user = User (e-mail address or id)
+log-action = Action
+log-action-any = All actions
+log-from = From
+log-to = Up to and including
+log-submit = Search
+log-bad-person = This is not a valid person id. Copy the id from the page address.
+log-user-unknown = This user was not found. Enter an e-mail address or id.
+log-bad-action = Choose an action from the list.
+log-bad-date = This date is not right. Use for example 24-11-2026.
+log-bad-period = The end date is before the start date.
+log-none = Nothing found.
+log-count = { $count ->
+    [one] 1 line, newest first
+   *[other] { $count } lines, newest first
+}
+log-limited = only the newest 200; search more precisely
+log-when = Time
+log-result = Outcome
+log-organisation = Organisation
+log-purpose = Purpose
+log-categories = Data
+log-address = Network address
+log-detail = Details
+
 ## My data (GDPR)
 my-data-title = My data
 my-data-intro = These are your rights. You can see which data we hold about you, download it, and see who looked at it.

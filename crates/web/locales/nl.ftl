@@ -266,6 +266,35 @@ admin-erase-submit = Gegevens definitief wissen
 admin-erase-confirm-missing = Vink aan dat de persoon om wissen heeft gevraagd.
 admin-erase-already = Deze gegevens zijn al gewist.
 
+## Logboek (log administrators)
+log-title = Logboek
+log-intro = Zoek in het logboek wie welke gegevens heeft bekeken of veranderd. U ziet wie iets deed, niet de gegevens zelf. Ook uw zoekopdracht komt in het logboek.
+log-person = Persoon (id)
+log-user = Gebruiker (e-mailadres of id)
+log-action = Actie
+log-action-any = Alle acties
+log-from = Vanaf
+log-to = Tot en met
+log-submit = Zoeken
+log-bad-person = Dit is geen geldig id van een persoon. Kopieer het id uit het adres van de pagina.
+log-user-unknown = Deze gebruiker is niet gevonden. Vul een e-mailadres of id in.
+log-bad-action = Kies een actie uit de lijst.
+log-bad-date = Deze datum klopt niet. Gebruik bijvoorbeeld 24-11-2026.
+log-bad-period = De einddatum ligt vóór de begindatum.
+log-none = Niets gevonden.
+log-count = { $count ->
+    [one] 1 regel, nieuwste eerst
+   *[other] { $count } regels, nieuwste eerst
+}
+log-limited = alleen de nieuwste 200; zoek preciezer
+log-when = Tijd
+log-result = Resultaat
+log-organisation = Organisatie
+log-purpose = Doel
+log-categories = Gegevens
+log-address = Netwerkadres
+log-detail = Details
+
 ## Mijn gegevens (AVG)
 my-data-title = Mijn gegevens
 my-data-intro = Dit zijn uw rechten. U kunt zien welke gegevens wij van u hebben, ze downloaden, en zien wie ze heeft bekeken.

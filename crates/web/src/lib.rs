@@ -15,6 +15,7 @@ pub mod errors;
 pub mod forms;
 pub mod i18n;
 pub mod identity;
+pub mod log_search;
 pub mod my_data;
 pub mod pages;
 pub mod people;

@@ -796,3 +796,91 @@ async fn erasure_on_request_removes_personal_data_and_keeps_the_audit_log() {
             .contains("gewist op verzoek")
     );
 }
+
+#[tokio::test]
+async fn only_the_log_administrator_searches_the_log_and_the_search_is_logged() {
+    let (app, ria) = demo_app().await;
+    let pro = Browser::new(&app);
+    pro.login_as(Role::Professional).await;
+    assert_eq!(
+        pro.get(&format!("/personen/{ria}")).await.status(),
+        StatusCode::OK
+    );
+
+    let r = app.get("/logboek").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for role in Role::ALL
+        .into_iter()
+        .filter(|r| *r != Role::LogAdministrator)
+    {
+        // A TOTP code works once: the professional who is already logged in is reused.
+        let fresh = Browser::new(&app);
+        let b = if role == Role::Professional {
+            &pro
+        } else {
+            fresh.login_as(role).await;
+            &fresh
+        };
+        let r = b.get(&format!("/logboek?persoon={ria}")).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{role:?}");
+        // Bad input does not reveal more to those who may not search.
+        let r = b.get("/logboek?van=gisteren").await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{role:?}");
+        let last = audit::all(&app.store).await.unwrap().pop().unwrap();
+        assert_eq!(
+            (last.action.as_str(), last.outcome.as_str()),
+            ("search", "denied"),
+            "{role:?}"
+        );
+    }
+
+    let b = Browser::new(&app);
+    b.login_as(Role::LogAdministrator).await;
+    let before = audit::all(&app.store).await.unwrap().len();
+    let r = b.get("/logboek?van=31-02-2026").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("Deze datum klopt niet"));
+    assert_eq!(audit::all(&app.store).await.unwrap().len(), before);
+
+    let r = b
+        .get(&format!(
+            "/logboek?persoon={ria}&gebruiker={}&actie=read",
+            email_of(Role::Professional)
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Marieke Jansen (marieke.jansen@demo.mantelkring.nl), professional"));
+    assert!(html.contains("Steunpunt Mantelzorg Rijnstreek"));
+    assert!(
+        !html.contains("071 555 0101"),
+        "the log shows who, never the data"
+    );
+    let search = audit::all(&app.store).await.unwrap().pop().unwrap();
+    assert_eq!(
+        (
+            search.action.as_str(),
+            search.purpose.as_str(),
+            search.subject_person_id.as_deref()
+        ),
+        ("search", "audit_review", Some(ria.as_str()))
+    );
+    let pro_id = user_id(&app, Role::Professional).await;
+    assert_eq!(
+        search.detail.as_deref(),
+        Some(format!("page=/logboek subject={ria} user={pro_id} action=read").as_str())
+    );
+    // An unknown user is a clear message, not an empty list.
+    let r = b.get("/logboek?gebruiker=niemand@example.org").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // Ria sees that the log administrator searched her data (organisation and role, no name).
+    let ria_b = Browser::new(&app);
+    ria_b.login_as(Role::Caregiver).await;
+    let html = ria_b
+        .get("/mijn-gegevens/inzage")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("logbeheerder") && !html.contains("Logbeheerder Mantelkring"));
+}

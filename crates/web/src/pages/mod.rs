@@ -63,6 +63,7 @@ pub fn routes() -> Router<AppState> {
             post(crate::identity::logout_everywhere),
         )
         .route("/account", get(crate::people::account))
+        .route("/logboek", get(crate::log_search::search))
         .route("/mijn-gegevens", get(crate::my_data::hub))
         .route("/mijn-gegevens/overzicht", get(crate::my_data::overview))
         .route("/mijn-gegevens/download", get(crate::my_data::download))
