@@ -5,6 +5,7 @@ pub mod access;
 pub mod api_token;
 pub mod audit;
 pub mod base;
+pub mod geo;
 pub mod identity;
 pub mod jobs;
 pub mod navigation;
