@@ -94,20 +94,21 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<PostcodeArea>, Vec<Problem>> {
         };
         let line = line_of(&record);
         last_line = line;
-        match read_row(&record, line, width) {
-            Ok(area) => match first_line_of.get(&area.pc4) {
-                Some(first) => problems.push(problem(
+        let row = read_row(&record, line, width);
+        problems.extend(row.problems);
+        // A pc4 twice is a problem even when one of the two rows has other problems too.
+        if let Some(pc4) = row.pc4 {
+            if let Some(first) = first_line_of.get(&pc4) {
+                problems.push(problem(
                     line,
                     Some("pc4"),
-                    format!("{} staat ook al op regel {first}", area.pc4),
-                )),
-                None => {
-                    first_line_of.insert(area.pc4, line);
-                    areas.push(area);
-                }
-            },
-            Err(mut row_problems) => problems.append(&mut row_problems),
+                    format!("{pc4} staat ook al op regel {first}"),
+                ));
+                continue;
+            }
+            first_line_of.insert(pc4, line);
         }
+        areas.extend(row.area);
     }
     if areas.is_empty() && problems.is_empty() {
         problems.push(problem(
@@ -188,12 +189,15 @@ fn check_header(header: &csv::ByteRecord) -> Result<usize, Vec<Problem>> {
     }
 }
 
-/// One data row: every problem of the row, or the area.
-fn read_row(
-    record: &csv::ByteRecord,
-    line: u64,
-    width: usize,
-) -> Result<PostcodeArea, Vec<Problem>> {
+/// One data row as read: its pc4 when that field is good, the area when the whole row is, and
+/// every problem of the row.
+struct Row {
+    pc4: Option<Pc4>,
+    area: Option<PostcodeArea>,
+    problems: Vec<Problem>,
+}
+
+fn read_row(record: &csv::ByteRecord, line: u64, width: usize) -> Row {
     if record.len() != width {
         let message = if record.len() < width {
             format!(
@@ -206,7 +210,11 @@ fn read_row(
                 record.len()
             )
         };
-        return Err(vec![problem(line, None, message)]);
+        return Row {
+            pc4: None,
+            area: None,
+            problems: vec![problem(line, None, message)],
+        };
     }
     let mut problems = Vec::new();
     let mut text = |index: usize| -> Option<&str> {
@@ -265,21 +273,26 @@ fn read_row(
     let centroid = latitude
         .zip(longitude)
         .and_then(|(lat, lon)| Coordinates::new(lat, lon).ok());
-    match (pc4, place, municipality, province, centroid) {
+    let area = match (pc4, place, municipality, province, centroid) {
         (
             Some(pc4),
             Some(Some(place)),
             Some(municipality),
             Some(Some(province)),
             Some(centroid),
-        ) if problems.is_empty() => Ok(PostcodeArea {
+        ) if problems.is_empty() => Some(PostcodeArea {
             pc4,
             place,
             municipality,
             province,
             centroid,
         }),
-        _ => Err(problems),
+        _ => None,
+    };
+    Row {
+        pc4,
+        area,
+        problems,
     }
 }
 
@@ -362,7 +375,8 @@ mod tests {
              2313,Leiden,Leiden,,95,abc\n\
              2311,Leiden,Leiden,Zuid-Holland,52.15,4.48\n\
              2314,Leiden,Leiden,Zuid-Holland\n\
-             2315,Leiden,Leiden,Zuid-Holland,52.1,NaN\n"
+             2315,Leiden,Leiden,Zuid-Holland,52.1,NaN\n\
+             2313,Leiden,Leiden,Zuid-Holland,52.1,4.4\n"
         );
         assert_eq!(
             problems(&csv),
@@ -376,6 +390,7 @@ mod tests {
                 "regel 6, veld pc4: 2311 staat ook al op regel 2",
                 "regel 7: de regel heeft 4 kolommen, de kopregel 6; ontbreekt er een komma, of staat er een komma in een veld zonder aanhalingstekens?",
                 "regel 8, veld longitude: 'NaN' is geen getal in graden, bijvoorbeeld 52.16",
+                "regel 9, veld pc4: 2313 staat ook al op regel 5",
             ]
         );
     }
