@@ -6,6 +6,7 @@ pub mod api_token;
 pub mod audit;
 pub mod base;
 pub mod directory;
+pub mod geo;
 pub mod identity;
 pub mod jobs;
 pub mod navigation;

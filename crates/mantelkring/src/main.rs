@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand};
 use mantelkring::app::{self, Application, StartError};
 use mantelkring::config::{Config, LogFormat, SETTINGS_HELP, Settings};
-use mantelkring::demo;
+use mantelkring::{demo, import};
 use mantelkring_core::api_token::{self, ApiScope};
 use mantelkring_core::identity::Email;
 use mantelkring_core::time::now_ms;
@@ -50,6 +50,32 @@ enum Command {
     Token {
         #[command(subcommand)]
         action: TokenAction,
+    },
+    /// Import reference data from a file (all or nothing; --dry-run only checks)
+    Import {
+        #[command(subcommand)]
+        what: ImportKind,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportKind {
+    /// PC4 postcode areas with their centroid, from a CSV file
+    ///
+    /// The file is UTF-8, comma-separated, with the header line
+    /// pc4,woonplaats,gemeente,provincie,latitude,longitude
+    /// (one extra last column, such as soort, is ignored). Fields with a comma are quoted;
+    /// latitude and longitude are decimal degrees with a point; gemeente may be empty; a pc4 may
+    /// occur only once. Every problem is printed as "regel N, veld X: …" and then nothing is
+    /// written (exit code 2). Otherwise all areas are written in one transaction: new ones are
+    /// added, existing ones are updated, others stay.
+    Pc4 {
+        /// The CSV file
+        #[arg(value_name = "FILE.csv")]
+        file: std::path::PathBuf,
+        /// Only check the file and report; the database is not opened
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -191,6 +217,9 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             store.close().await;
             Ok(code)
         }
+        Command::Import {
+            what: ImportKind::Pc4 { file, dry_run },
+        } => import::pc4(&config, &file, dry_run).await,
         Command::Jobs { action } => {
             let store = app::open_store(&config).await?;
             let code = match action {

@@ -18,6 +18,7 @@ pub mod identity;
 pub mod jobs;
 mod migrate;
 pub mod network;
+pub mod postcodes;
 pub mod schema;
 pub mod settings;
 pub mod testing;

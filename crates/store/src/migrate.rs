@@ -45,6 +45,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0005_api_tokens.sql"),
         postgres: include_str!("../migrations/postgres/0005_api_tokens.sql"),
     },
+    MigrationFile {
+        version: 6,
+        name: "postcodes",
+        sqlite: include_str!("../migrations/sqlite/0006_postcodes.sql"),
+        postgres: include_str!("../migrations/postgres/0006_postcodes.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {

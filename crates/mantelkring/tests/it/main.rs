@@ -10,6 +10,7 @@ mod http;
 mod identity;
 mod jobs;
 mod openapi;
+mod postcodes;
 mod readiness;
 mod shutdown;
 mod support;

@@ -6,6 +6,7 @@ mod api_tokens;
 mod base;
 mod identity;
 mod jobs;
+mod postcodes;
 mod schema;
 
 use mantelkring_store::Store;
