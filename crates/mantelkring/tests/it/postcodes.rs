@@ -226,19 +226,24 @@ fn a_missing_file_is_named_and_help_documents_the_format() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// Where the reference data lies: `MANTELKRING_REFERENCE_DATA`, or `shared/data` beside the
-/// repository (where CI and the developers have it).
+/// Where the reference data lies: `MANTELKRING_REFERENCE_DATA`, else `shared/data` beside the
+/// repository, else the workplace's shared folder `/work/shared/data` (where a fresh clone in a
+/// temporary folder, and CI, find it).
 fn reference_data() -> PathBuf {
-    std::env::var_os("MANTELKRING_REFERENCE_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
+    if let Some(dir) = std::env::var_os("MANTELKRING_REFERENCE_DATA") {
+        return PathBuf::from(dir);
+    }
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if beside.join("pc4_nl.csv").is_file() {
+        beside
+    } else {
+        PathBuf::from("/work/shared/data")
+    }
 }
 
-/// The full reference file (4,699 areas, not in the repository). Run on purpose with
-/// `cargo test -p mantelkring --test it -- --ignored reference` (set MANTELKRING_REFERENCE_DATA
-/// to the folder holding pc4_nl.csv when it is not ../shared/data); fails when the file is absent.
+/// The full reference file (4,699 areas, not in the repository). Fails loudly when the file is
+/// absent: set MANTELKRING_REFERENCE_DATA to the folder holding pc4_nl.csv.
 #[tokio::test]
-#[ignore = "needs the reference file pc4_nl.csv outside the repository"]
 async fn the_reference_file_imports_whole() {
     let file = reference_data().join("pc4_nl.csv");
     assert!(
