@@ -24,3 +24,26 @@ where
             .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY)
     }
 }
+
+/// A name as typed (person, region, organisation): trimmed, 2 to 100 characters, no control
+/// characters.
+pub fn valid_name(input: &str) -> Option<String> {
+    let name = input.trim();
+    let len = name.chars().count();
+    ((2..=100).contains(&len) && !name.chars().any(char::is_control)).then(|| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(super::valid_name("  Leiden  ").as_deref(), Some("Leiden"));
+        assert_eq!(
+            super::valid_name(" Ria de Vries ").as_deref(),
+            Some("Ria de Vries")
+        );
+        assert_eq!(super::valid_name("x"), None);
+        assert_eq!(super::valid_name(&"a".repeat(101)), None);
+        assert_eq!(super::valid_name("Na\u{0}am"), None);
+    }
+}

@@ -145,6 +145,17 @@ impl Tr {
         self.i18n.message(self.lang, key, &[(name, value)])
     }
 
+    /// The message for a stored code such as `second_factor` under `prefix` (`event-second-factor`),
+    /// or the code itself when there is no message for it (a code from a newer version).
+    pub fn code(&self, prefix: &str, code: &str) -> String {
+        let key = format!("{prefix}-{}", code.replace('_', "-"));
+        if self.i18n.has(self.lang, &key) {
+            self.t(&key)
+        } else {
+            code.to_string()
+        }
+    }
+
     /// The message `key` with two arguments.
     pub fn t2(&self, key: &str, a: (&str, &str), b: (&str, &str)) -> String {
         self.i18n.message(self.lang, key, &[a, b])

@@ -205,9 +205,7 @@ impl Checked {
 }
 
 fn label(request: &PageRequest, prefix: &str, raw: &str) -> String {
-    let key = format!("{prefix}-{}", raw.replace('_', "-"));
-    let text = request.tr.t(&key);
-    if text == key { raw.to_string() } else { text }
+    request.tr.code(prefix, raw)
 }
 
 fn render(

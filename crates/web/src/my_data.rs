@@ -144,12 +144,6 @@ struct Section {
     lines: Vec<String>,
 }
 
-/// The message `key`, or `raw` when there is no such message.
-fn known(tr: &crate::i18n::Tr, key: &str, raw: &str) -> String {
-    let text = tr.t(key);
-    if text == key { raw.to_string() } else { text }
-}
-
 fn or_dash(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "—".into())
 }
@@ -300,12 +294,8 @@ pub async fn overview(
             format!(
                 "{} — {} ({}){}",
                 format_time(e.at),
-                known(
-                    tr,
-                    &format!("event-{}", e.action.replace('_', "-")),
-                    &e.action
-                ),
-                known(tr, &format!("outcome-{}", e.outcome), &e.outcome),
+                tr.code("event", &e.action),
+                tr.code("outcome", &e.outcome),
                 e.network_address
                     .as_ref()
                     .map(|a| format!(", {a}"))
@@ -338,18 +328,28 @@ pub async fn overview(
     ))
 }
 
-fn consent_text(request: &PageRequest, c: &network::ConsentLine) -> String {
-    let tr = &request.tr;
-    let who = match (&c.member, &c.member_organisation) {
+/// Whom a consent lets in: the member and their organisation (or the scope when there is none).
+fn consent_who(c: &network::ConsentLine) -> String {
+    match (&c.member, &c.member_organisation) {
         (Some(m), Some(o)) => format!("{m} ({o})"),
         (Some(m), None) => m.clone(),
         _ => c.scope.clone(),
-    };
-    let how = if c.method == "verbal" {
+    }
+}
+
+/// How a consent was given: online by the person, or verbally, recorded by a named professional.
+fn consent_how(tr: &crate::i18n::Tr, c: &network::ConsentLine) -> String {
+    if c.method == "verbal" {
         tr.t1("consent-verbal", "name", &c.recorded_by)
     } else {
         tr.t("consent-online")
-    };
+    }
+}
+
+fn consent_text(request: &PageRequest, c: &network::ConsentLine) -> String {
+    let tr = &request.tr;
+    let who = consent_who(c);
+    let how = consent_how(tr, c);
     let state = match c.withdrawn_at {
         Some(w) => tr.t1("consent-withdrawn-at", "when", &format_time(w)),
         None => tr.t("consent-active"),
@@ -403,17 +403,9 @@ pub async fn consents(
         .iter()
         .map(|c| ConsentView {
             id: c.id.clone(),
-            who: match (&c.member, &c.member_organisation) {
-                (Some(m), Some(o)) => format!("{m} ({o})"),
-                (Some(m), None) => m.clone(),
-                _ => c.scope.clone(),
-            },
+            who: consent_who(c),
             what: category_list(&request, &c.categories),
-            how: if c.method == "verbal" {
-                tr.t1("consent-verbal", "name", &c.recorded_by)
-            } else {
-                tr.t("consent-online")
-            },
+            how: consent_how(tr, c),
             given: format_time(c.given_at),
             withdrawn: c.withdrawn_at.map(format_time),
         })

@@ -145,11 +145,7 @@ struct ValidCaregiver {
 }
 
 fn validate(form: &CaregiverForm) -> Result<ValidCaregiver, &'static str> {
-    let name = form.naam.trim();
-    let len = name.chars().count();
-    if !(2..=100).contains(&len) || name.chars().any(char::is_control) {
-        return Err("register-caregiver-name-missing");
-    }
+    let name = crate::forms::valid_name(&form.naam).ok_or("register-caregiver-name-missing")?;
     let email = match form.email.trim() {
         "" => None,
         e => Some(Email::parse(e).map_err(|_| "login-invalid-email")?),
@@ -174,7 +170,7 @@ fn validate(form: &CaregiverForm) -> Result<ValidCaregiver, &'static str> {
         return Err("register-caregiver-consent-missing");
     }
     Ok(ValidCaregiver {
-        name: name.to_string(),
+        name,
         email,
         phone,
         postcode,

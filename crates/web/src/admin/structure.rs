@@ -3,6 +3,7 @@
 use super::{done, guard, invalid, precheck};
 use crate::AppState;
 use crate::errors::AppError;
+use crate::forms::valid_name;
 use crate::pages::{Page, PageRequest};
 use askama::Template;
 use axum::Form;
@@ -13,13 +14,6 @@ use mantelkring_core::base::{CbsCode, OrganisationKind};
 use mantelkring_store::base::{self, NewOrganisation, RegionOverview};
 use mantelkring_store::{StoreError, admin};
 use serde::Deserialize;
-
-/// Names of regions, municipalities and organisations: trimmed, 2 to 100 characters.
-fn valid_name(input: &str) -> Option<String> {
-    let name = input.trim();
-    let len = name.chars().count();
-    ((2..=100).contains(&len) && !name.chars().any(char::is_control)).then(|| name.to_string())
-}
 
 // ---- Regions and municipalities ---------------------------------------------------------------
 
@@ -282,14 +276,6 @@ pub async fn add_organisation(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_are_trimmed_and_bounded() {
-        assert_eq!(valid_name("  Leiden  ").as_deref(), Some("Leiden"));
-        assert_eq!(valid_name("x"), None);
-        assert_eq!(valid_name(&"a".repeat(101)), None);
-        assert_eq!(valid_name("Na\u{0}am"), None);
-    }
 
     #[test]
     fn websites_must_be_http_addresses() {

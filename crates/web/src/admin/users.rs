@@ -149,14 +149,7 @@ async fn invite_page(
 ) -> Result<InvitePage, AppError> {
     Ok(InvitePage {
         page: request.page("admin-invite-title"),
-        organisations: admin::organisations(state.store())
-            .await?
-            .into_iter()
-            .map(|o| {
-                let label = format!("{} ({})", o.organisation.name, o.region_name);
-                (o.organisation.id, label)
-            })
-            .collect(),
+        organisations: organisation_choices(state).await?,
         roles: Role::ALL
             .into_iter()
             .filter(|r| r.is_organisation_role())
@@ -180,11 +173,16 @@ pub async fn invite_form(
     ))
 }
 
-/// A person's name as typed: trimmed, 2 to 100 characters, no control characters.
-fn valid_person_name(input: &str) -> Option<String> {
-    let name = input.trim();
-    let len = name.chars().count();
-    ((2..=100).contains(&len) && !name.chars().any(char::is_control)).then(|| name.to_string())
+/// The organisations to choose from, as (id, "name (region)").
+async fn organisation_choices(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
+    Ok(admin::organisations(state.store())
+        .await?
+        .into_iter()
+        .map(|o| {
+            let label = format!("{} ({})", o.organisation.name, o.region_name);
+            (o.organisation.id, label)
+        })
+        .collect())
 }
 
 /// Queues an invitation e-mail with a fresh link to set a password.
@@ -215,7 +213,7 @@ pub async fn invite(
     let admin_user = precheck(&state, &request, Action::Create).await?;
     let store = state.store();
     let checked = async {
-        let Some(name) = valid_person_name(&form.naam) else {
+        let Some(name) = crate::forms::valid_name(&form.naam) else {
             return Ok::<_, AppError>(Err("admin-name-invalid"));
         };
         let Ok(email) = Email::parse(&form.email) else {
@@ -347,14 +345,7 @@ async fn user_page(
         created: format_time(user.created_at),
         status: status_text(request, &user),
         roles,
-        organisations: admin::organisations(state.store())
-            .await?
-            .into_iter()
-            .map(|o| {
-                let label = format!("{} ({})", o.organisation.name, o.region_name);
-                (o.organisation.id, label)
-            })
-            .collect(),
+        organisations: organisation_choices(state).await?,
         all_roles: Role::ALL
             .into_iter()
             .map(|r| (r.as_str(), role_label(request, r)))
@@ -703,17 +694,4 @@ pub async fn erase(
         format!("/beheer/gebruikers/{user_id}?gedaan=gewist"),
     )
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn person_names_are_bounded() {
-        assert_eq!(
-            super::valid_person_name(" Ria de Vries ").as_deref(),
-            Some("Ria de Vries")
-        );
-        assert_eq!(super::valid_person_name("R"), None);
-        assert_eq!(super::valid_person_name(&"a".repeat(101)), None);
-    }
 }
