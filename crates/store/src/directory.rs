@@ -504,16 +504,26 @@ pub async fn all_locations(conn: &mut Conn) -> Result<Vec<Location>> {
     rows.iter().map(|r| location_from_row(r, 0)).collect()
 }
 
+/// What a version is about.
+struct Subject<'a> {
+    entity: &'a str,
+    id: Uuid,
+    organisation: Uuid,
+}
+
 async fn write_version(
     conn: &mut Conn,
-    entity: &str,
-    entity_id: Uuid,
-    organisation_id: Uuid,
+    subject: Subject<'_>,
     action: &str,
     by: &Editor,
     at: i64,
     changes: &[FieldChange],
 ) -> Result<()> {
+    let Subject {
+        entity,
+        id: entity_id,
+        organisation: organisation_id,
+    } = subject;
     let fields = serde_json::to_string(changes).map_err(|e| corrupt(e.to_string()))?;
     sqlx::query(
         "INSERT INTO directory_versions (id, entity, entity_id, organisation_id, action, \
@@ -689,9 +699,11 @@ pub async fn create_service(
     let changes = diff(None, &draft.fields());
     write_version(
         conn,
-        "service",
-        id,
-        draft.organisation_id,
+        Subject {
+            entity: "service",
+            id,
+            organisation: draft.organisation_id,
+        },
         "create",
         by,
         now,
@@ -763,9 +775,11 @@ pub async fn update_service(
     };
     write_version(
         conn,
-        "service",
-        id,
-        draft.organisation_id,
+        Subject {
+            entity: "service",
+            id,
+            organisation: draft.organisation_id,
+        },
         action,
         by,
         now,
@@ -792,7 +806,19 @@ pub async fn mark_reviewed(conn: &mut Conn, id: Uuid, by: &Editor) -> Result<()>
     .bind(seq)
     .execute(&mut *conn)
     .await?;
-    write_version(conn, "service", id, organisation, "review", by, now, &[]).await
+    write_version(
+        conn,
+        Subject {
+            entity: "service",
+            id,
+            organisation,
+        },
+        "review",
+        by,
+        now,
+        &[],
+    )
+    .await
 }
 
 /// Fills in the PC4 centroid when the draft has no coordinates and the postcode is known.
@@ -844,9 +870,11 @@ pub async fn create_location(
     let changes = diff(None, &draft.fields());
     write_version(
         conn,
-        "location",
-        id,
-        draft.organisation_id,
+        Subject {
+            entity: "location",
+            id,
+            organisation: draft.organisation_id,
+        },
         "create",
         by,
         now,
@@ -918,9 +946,11 @@ pub async fn update_location(
     .await?;
     write_version(
         conn,
-        "location",
-        id,
-        draft.organisation_id,
+        Subject {
+            entity: "location",
+            id,
+            organisation: draft.organisation_id,
+        },
         "update",
         by,
         now,
@@ -935,12 +965,13 @@ pub async fn organisation_profile(
     conn: &mut Conn,
     organisation: Uuid,
 ) -> Result<Option<OrganisationProfile>> {
-    let row: Option<(
+    type Row = (
         Option<String>,
         Option<String>,
         Option<String>,
         Option<String>,
-    )> = sqlx::query_as(
+    );
+    let row: Option<Row> = sqlx::query_as(
         "SELECT description, website, email, phone FROM organisations WHERE id = $1",
     )
     .bind(organisation.to_string())
@@ -994,9 +1025,11 @@ pub async fn update_organisation_profile(
     .await?;
     write_version(
         conn,
-        "organisation",
-        organisation,
-        organisation,
+        Subject {
+            entity: "organisation",
+            id: organisation,
+            organisation,
+        },
         "update",
         by,
         now,
