@@ -11,8 +11,10 @@ pub mod admin;
 pub mod api;
 pub mod api_tokens;
 mod assets;
+pub mod directory;
 pub mod errors;
 pub mod forms;
+pub mod hsds;
 pub mod i18n;
 pub mod identity;
 pub mod log_search;
@@ -121,6 +123,8 @@ pub fn router(
     Router::new()
         .merge(pages::routes())
         .merge(api_tokens::routes())
+        .merge(directory::routes())
+        .merge(hsds::routes())
         .merge(api_routes)
         .merge(api::reference::routes())
         .merge(assets::routes())
