@@ -2,4 +2,5 @@
 //! pure rules behind search and freshness. Modelled on Open Referral HSDS 3.0.
 
 pub mod model;
+pub mod opening;
 pub mod taxonomy;

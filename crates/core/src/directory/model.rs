@@ -117,7 +117,9 @@ impl Weekday {
     }
 
     pub fn from_number(n: i64) -> Option<Weekday> {
-        Weekday::ALL.into_iter().find(|d| i64::from(d.number()) == n)
+        Weekday::ALL
+            .into_iter()
+            .find(|d| i64::from(d.number()) == n)
     }
 
     /// The iCalendar / HSDS `byday` code.
