@@ -44,8 +44,6 @@ impl Field {
     }
 }
 
-/// A part of a compound in a document counts half: "opvang" finds "logeeropvang", below "opvang".
-const COMPOUND_PART: f32 = 0.5;
 /// Term-frequency saturation (as BM25's k1): the fifth "mantelzorg" in a text adds little.
 const TF_K: f32 = 1.2;
 
@@ -57,8 +55,13 @@ const JOINED: f32 = 0.9;
 const BOTH_PARTS: f32 = 0.7;
 const ONE_TYPO: f32 = 0.5;
 const TWO_TYPOS: f32 = 0.35;
+/// A compound that has the query word as a part: "opvang" finds "logeeropvang", below "opvang".
+const COMPOUND_PART: f32 = 0.5;
 /// Only the last part of a compound query word ("logeeropvang" → opvang).
 const TAIL_ONLY: f32 = 0.4;
+
+/// The nearest known words of a misspelled word whose compounds are searched too.
+const MAX_CORRECTIONS: usize = 3;
 
 /// Query words beyond this are ignored: each word is one bit of a u32 mask.
 const MAX_WORDS: usize = 32;
@@ -349,8 +352,8 @@ impl Index {
             grid: Grid::default(),
             watermark: 0,
         };
-        // The taxonomy's words are known even before a service uses them: they make compound
-        // splits stable ("respijt" + "huis") and typo targets for what people look for.
+        // The taxonomy's words are known even before a service uses them: compound parts
+        // ("respijt" + "huis") and typo targets for what people look for.
         let mut seed = Vec::new();
         for term in TERMS {
             for words in [term.nl, term.en].iter().chain(term.synonyms) {
@@ -383,8 +386,6 @@ impl Index {
                 read.push((r, words));
             }
         }
-        // Splits after reading the whole batch, so its words count as known parts.
-        self.vocab.split_new_surfaces();
         for (r, words) in read {
             self.push(r, &words);
         }
@@ -471,15 +472,12 @@ impl Index {
     /// Appends a document: postings, grid points, municipalities.
     fn push(&mut self, r: ServiceRecord, words: &[(u32, Field)]) {
         let doc = self.docs.len() as u32;
-        // (term, field, is a compound part), sorted, then weighed per term.
-        let mut entries: Vec<(u32, Field, bool)> = Vec::with_capacity(words.len() * 2);
-        for &(surface, field) in words {
-            entries.push((self.vocab.term_of(surface), field, false));
-            if let Some((head, tail)) = self.vocab.split_of(surface) {
-                entries.push((head, field, true));
-                entries.push((tail, field, true));
-            }
-        }
+        // (term, field), sorted, then weighed per term: the sum over fields of the field's
+        // weight times the saturated count.
+        let mut entries: Vec<(u32, Field)> = words
+            .iter()
+            .map(|&(surface, field)| (self.vocab.term_of(surface), field))
+            .collect();
         entries.sort_unstable();
         let mut i = 0;
         while i < entries.len() {
@@ -492,8 +490,7 @@ impl Index {
                     tf += 1;
                     i += 1;
                 }
-                let part = if key.2 { COMPOUND_PART } else { 1.0 };
-                weight += key.1.weight() * part * saturate(tf);
+                weight += key.1.weight() * saturate(tf);
             }
             self.vocab.postings[term as usize].push(Posting { doc, weight });
         }
@@ -607,21 +604,34 @@ impl Index {
     }
 
     fn expand(&self, folded: &str) -> Word {
+        let typo_quality = |edits| match edits {
+            0 => EXACT,
+            1 => ONE_TYPO,
+            _ => TWO_TYPOS,
+        };
         let mut word = Word::default();
-        if let Some(term) = self.vocab.term(folded) {
+        let exact = self.vocab.term(folded);
+        if let Some(term) = exact {
             word.add(term, EXACT);
         }
         let typos = text::allowed_typos(folded.chars().count());
-        self.vocab.similar(folded, typos, |term, edits| {
-            word.add(
-                term,
-                match edits {
-                    0 => EXACT,
-                    1 => ONE_TYPO,
-                    _ => TWO_TYPOS,
-                },
-            );
+        // An unknown word is probably misspelled: its nearest known words also bring their
+        // compounds ("mantelzrg" → mantelzorg → mantelzorgconsulent).
+        let mut corrections: Vec<(usize, String)> = Vec::new();
+        self.vocab.similar(folded, typos, |surface, term, edits| {
+            word.add(term, typo_quality(edits));
+            if exact.is_none() {
+                corrections.push((edits, surface.to_string()));
+            }
         });
+        self.vocab
+            .compounds_with(folded, |term| word.add(term, COMPOUND_PART));
+        corrections.sort_unstable();
+        for (edits, surface) in corrections.iter().take(MAX_CORRECTIONS) {
+            let quality = COMPOUND_PART * typo_quality(*edits);
+            self.vocab
+                .compounds_with(surface, |term| word.add(term, quality));
+        }
         if let Some((head, tail)) = self.vocab.split(folded) {
             word.add(tail, TAIL_ONLY);
             word.both_parts = Some((head, tail));

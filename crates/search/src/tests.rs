@@ -201,6 +201,19 @@ fn typing_errors_are_forgiven_by_word_length() {
 }
 
 #[test]
+fn a_misspelled_word_also_finds_the_compounds_of_its_correction() {
+    let index = Index::build(vec![
+        service(1, "Dag van de Mantelzorg"),
+        service(2, "Mantelzorgconsulent Leiden"),
+    ]);
+    // mantelzrg → mantelzorg (one edit) → mantelzorg + consulent.
+    assert_eq!(
+        find(&index, "mantelzrg"),
+        ["Dag van de Mantelzorg", "Mantelzorgconsulent Leiden"]
+    );
+}
+
+#[test]
 fn exact_matches_rank_above_fuzzy_ones() {
     let index = Index::build(vec![
         service(1, "Dagcentra in de regio"),
@@ -213,6 +226,15 @@ fn exact_matches_rank_above_fuzzy_ones() {
     );
     let results = search(&index, Query::text("dagcentrum"));
     assert!(results.hits[0].score > results.hits[1].score);
+    // One edit (8 letters): the English word is found, after the Dutch one.
+    let index = Index::build(vec![
+        service(1, "Dementia support group"),
+        service(2, "Dementie groep"),
+    ]);
+    assert_eq!(
+        find(&index, "dementie"),
+        ["Dementie groep", "Dementia support group"]
+    );
 }
 
 #[test]
@@ -232,6 +254,28 @@ fn a_compound_is_found_by_its_part_and_ranks_below_the_word_itself() {
         find(&index, "logeeropvang"),
         ["Logeeropvang De Boei", "Opvang in de wijk"]
     );
+}
+
+#[test]
+fn compound_parts_are_judged_against_the_vocabulary_of_the_moment() {
+    // "opvang" occurs in no document by itself: the query word is the tail, and "logeer" is
+    // known (the taxonomy has "logeren"), so the split holds.
+    let mut index = Index::build(vec![service(1, "Logeeropvang De Boei")]);
+    assert_eq!(find(&index, "opvang"), ["Logeeropvang De Boei"]);
+    // "logeer" as the head needs "opvang" known as a word: not yet.
+    assert!(find(&index, "logeer").is_empty());
+
+    // "dag" is no known word, so "dagopvang" is not split...
+    index.apply(vec![service(2, "Dagopvang Noord")]);
+    assert_eq!(find(&index, "opvang"), ["Logeeropvang De Boei"]);
+    // ...until a later service brings the word: the earlier document is found without
+    // being indexed again.
+    index.apply(vec![service(3, "Dag van de mantelzorg")]);
+    let mut both = find(&index, "opvang");
+    both.sort();
+    assert_eq!(both, ["Dagopvang Noord", "Logeeropvang De Boei"]);
+    index.apply(vec![service(4, "Opvang")]);
+    assert_eq!(find(&index, "logeer"), ["Logeeropvang De Boei"]);
 }
 
 #[test]

@@ -1,10 +1,12 @@
 //! The vocabulary: every folded word seen (its surface form), the stems they reduce to (the
-//! terms, each with a postings list), compound splits, and length buckets for typo search.
+//! terms, each with a postings list), sorted views for compounds, and length buckets for typo
+//! search.
 //!
 //! Why surfaces and terms apart: matching is on stems (boodschappen = boodschap), but typing
-//! errors are judged against words as people write them, and a compound is split into words.
+//! errors are judged against words as people write them. Compounds are worked out at query time
+//! against the vocabulary as it is then, so an update never leaves a stale split behind.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::text::{self, Stem};
 
@@ -14,13 +16,6 @@ use crate::text::{self, Stem};
 pub struct Posting {
     pub doc: u32,
     pub weight: f32,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Surface {
-    term: u32,
-    /// Head and tail terms when the word is a compound of two known words.
-    split: Option<(u32, u32)>,
 }
 
 /// Surfaces of one byte length, packed side by side so a typo scan reads memory in order.
@@ -34,15 +29,25 @@ struct Bucket {
 /// Words shorter than this are never parts of a compound ("op", "in").
 const MIN_PART: usize = 3;
 
+/// At most this many compounds per query word and direction: a short, common part ("zorg")
+/// heads hundreds of words, and latency matters more than the last of them.
+const MAX_COMPOUNDS: usize = 256;
+
+/// The linking letters between the parts of a compound (levensloop, ontmoetingscentrum).
+const LINKS: [char; 2] = ['s', 'e'];
+
 #[derive(Default)]
 pub struct Vocab {
     stem: Stem,
     terms: HashMap<Box<str>, u32>,
     pub postings: Vec<Vec<Posting>>,
     surface_ids: HashMap<Box<str>, u32>,
-    surfaces: Vec<Surface>,
-    /// Surfaces whose compound split has not been looked for yet.
-    unsplit: Vec<(u32, Box<str>)>,
+    /// The term of each surface.
+    surface_terms: Vec<u32>,
+    /// Surfaces in order: the words that start with a part ("logeer" → logeeropvang).
+    by_prefix: BTreeMap<Box<str>, u32>,
+    /// Stems reversed, in order: the words that end in a part ("opvang" → logeeropvang).
+    by_suffix: BTreeMap<Box<str>, u32>,
     buckets: Vec<Bucket>,
 }
 
@@ -57,15 +62,16 @@ impl Vocab {
             Some(&t) => t,
             None => {
                 let t = self.postings.len() as u32;
+                self.by_suffix.insert(stem.chars().rev().collect(), t);
                 self.terms.insert(stem.into(), t);
                 self.postings.push(Vec::new());
                 t
             }
         };
-        let id = self.surfaces.len() as u32;
-        self.surfaces.push(Surface { term, split: None });
+        let id = self.surface_terms.len() as u32;
+        self.surface_terms.push(term);
         self.surface_ids.insert(folded.into(), id);
-        self.unsplit.push((id, folded.into()));
+        self.by_prefix.insert(folded.into(), term);
         let len = folded.len();
         if self.buckets.len() <= len {
             self.buckets.resize_with(len + 1, Bucket::default);
@@ -78,19 +84,7 @@ impl Vocab {
     }
 
     pub fn term_of(&self, surface: u32) -> u32 {
-        self.surfaces[surface as usize].term
-    }
-
-    pub fn split_of(&self, surface: u32) -> Option<(u32, u32)> {
-        self.surfaces[surface as usize].split
-    }
-
-    /// Looks for compound splits of the surfaces added since the last call. Done after a batch
-    /// of documents has been read, so parts that occur later in the same batch count as known.
-    pub fn split_new_surfaces(&mut self) {
-        for (id, text) in std::mem::take(&mut self.unsplit) {
-            self.surfaces[id as usize].split = self.split(&text);
-        }
+        self.surface_terms[surface as usize]
     }
 
     /// The term of a folded word, when some document (or the taxonomy) has it.
@@ -106,6 +100,57 @@ impl Vocab {
         self.term(folded)
     }
 
+    /// A part, or a part followed by a linking letter ("ontmoetings" in ontmoetingscentrum).
+    fn part_before_link(&self, head: &str) -> bool {
+        self.part(head).is_some()
+            || head
+                .strip_suffix(LINKS)
+                .is_some_and(|h| self.part(h).is_some())
+    }
+
+    /// A part, or a linking letter and a part ("s" + "centrum").
+    fn part_after_link(&self, tail: &str) -> bool {
+        self.part(tail).is_some()
+            || tail
+                .strip_prefix(LINKS)
+                .is_some_and(|t| self.part(t).is_some())
+    }
+
+    /// Calls `each(term)` for known compounds of which `word` is a part, the other part being a
+    /// known word too: as the tail ("opvang" → logeeropvang, dagopvang; compared by stem, so
+    /// "opvangen" finds them as well) and as the head ("logeer" → logeeropvang).
+    pub fn compounds_with(&self, word: &str, mut each: impl FnMut(u32)) {
+        if word.len() < MIN_PART || text::is_stop_word(word) {
+            return;
+        }
+        let stem = self.stem.stem(word);
+        let reversed: String = stem.chars().rev().collect();
+        let tails = self
+            .by_suffix
+            .range::<str, _>((
+                std::ops::Bound::Included(reversed.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|(k, _)| k.starts_with(reversed.as_str()))
+            .filter(|(k, _)| k.len() >= reversed.len() + MIN_PART);
+        for (key, &term) in tails.take(MAX_COMPOUNDS) {
+            let head: String = key[reversed.len()..].chars().rev().collect();
+            if self.part_before_link(&head) {
+                each(term);
+            }
+        }
+        let heads = self
+            .by_prefix
+            .range::<str, _>((std::ops::Bound::Included(word), std::ops::Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(word))
+            .filter(|(k, _)| k.len() >= word.len() + MIN_PART);
+        for (key, &term) in heads.take(MAX_COMPOUNDS) {
+            if self.part_after_link(&key[word.len()..]) {
+                each(term);
+            }
+        }
+    }
+
     /// Splits a word into two known words, with an optional linking "s" or "e"
     /// ("logeeropvang" = logeer + opvang, "ontmoetingscentrum" = ontmoeting + s + centrum).
     /// Generic, from the vocabulary: no list of compounds. The longest known tail wins, because
@@ -119,7 +164,7 @@ impl Vocab {
             let head = &word[..i];
             let rest = &word[i..];
             let Some(h) = self.part(head) else { continue };
-            let linked = rest.strip_prefix(['s', 'e']);
+            let linked = rest.strip_prefix(LINKS);
             for tail in std::iter::once(rest).chain(linked) {
                 if let Some(t) = self.part(tail)
                     && Some(t) != whole
@@ -132,10 +177,10 @@ impl Vocab {
         None
     }
 
-    /// Calls `each(term, edits)` for the known words within `max` edits of `word` (each term at
-    /// most once per surface; the caller keeps the best). Scans only the length buckets that
+    /// Calls `each(surface, term, edits)` for the known words within `max` edits of `word` (a
+    /// term once per surface; the caller keeps the best). Scans only the length buckets that
     /// can be near enough, and skips by letter mask before computing the distance.
-    pub fn similar(&self, word: &str, max: usize, mut each: impl FnMut(u32, usize)) {
+    pub fn similar(&self, word: &str, max: usize, mut each: impl FnMut(&str, u32, usize)) {
         if max == 0 || self.buckets.is_empty() {
             return;
         }
@@ -151,7 +196,9 @@ impl Vocab {
                 }
                 let candidate = &bucket.bytes[i * len..(i + 1) * len];
                 if let Some(d) = text::edit_distance_within(target, candidate, max) {
-                    each(self.surfaces[bucket.surfaces[i] as usize].term, d);
+                    // Surfaces are whole `str`s laid end to end, so this cannot fail.
+                    let surface = std::str::from_utf8(candidate).unwrap_or_default();
+                    each(surface, self.surface_terms[bucket.surfaces[i] as usize], d);
                 }
             }
         }
