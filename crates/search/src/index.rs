@@ -93,6 +93,8 @@ struct Doc {
     record: Arc<ServiceRecord>,
     /// The name folded, for ties (case and accents do not decide the order).
     sort_name: Box<str>,
+    /// Its first eight bytes as a number: most ties are decided without touching the string.
+    name_key: u64,
     categories: Categories,
     /// Bit per `Funding` variant.
     funding: u8,
@@ -154,19 +156,28 @@ impl Word {
     }
 }
 
-/// Per-thread score arrays, one slot per document number. Why: allocating and zeroing three
-/// arrays per query costs more than the query at 50,000 services; these are reset by the list
-/// of documents touched, so a query pays only for what it reads.
+/// Per-thread score arrays, one slot per document number. Why: allocating and zeroing them per
+/// query costs more than the query at 50,000 services; they are reset by the lists of documents
+/// touched, so a query pays only for what it reads.
 #[derive(Default)]
 struct Scratch {
     /// Best score of the current word per document.
     current: Vec<f32>,
     /// Sum over words.
     total: Vec<f32>,
-    /// Bit per query word matched (also "seen" in the filter-only path).
+    /// Bit per query word matched.
     mask: Vec<u32>,
     touched: Vec<u32>,
     candidates: Vec<u32>,
+    /// Prefilter marks: `seen` or `admitted` of this query; older values mean nothing, so the
+    /// array is never cleared (two new values per query).
+    stamp: Vec<u32>,
+    seen: u32,
+    admitted: u32,
+    /// The distance of each admitted document (NaN: none).
+    distance: Vec<f64>,
+    /// The admitted documents, in the order found.
+    admitted_docs: Vec<u32>,
     /// False while a search is under way: after a panic the arrays are cleared in full.
     clean: bool,
 }
@@ -179,12 +190,21 @@ impl Scratch {
             self.mask.clear();
             self.touched.clear();
             self.candidates.clear();
+            self.admitted_docs.clear();
         }
         if self.current.len() < slots {
             self.current.resize(slots, 0.0);
             self.total.resize(slots, 0.0);
             self.mask.resize(slots, 0);
+            self.stamp.resize(slots, 0);
+            self.distance.resize(slots, f64::NAN);
         }
+        if self.admitted >= u32::MAX - 2 {
+            self.stamp.fill(0);
+            self.admitted = 0;
+        }
+        self.seen = self.admitted + 1;
+        self.admitted += 2;
         self.clean = false;
     }
 
@@ -195,19 +215,25 @@ impl Scratch {
         }
         self.candidates.clear();
         self.touched.clear();
+        self.admitted_docs.clear();
         self.clean = true;
     }
 
-    /// Adds `score` as a candidate for the current word: the best expansion counts.
+    /// Adds `score` for the current word: the best expansion counts.
     #[inline]
-    fn offer(&mut self, doc: u32, score: f32) {
-        let c = &mut self.current[doc as usize];
+    fn offer(current: &mut [f32], touched: &mut Vec<u32>, doc: u32, score: f32) {
+        let c = &mut current[doc as usize];
         if *c == 0.0 {
-            self.touched.push(doc);
+            touched.push(doc);
         }
         if score > *c {
             *c = score;
         }
+    }
+
+    fn distance_of(&self, doc: u32) -> Option<f64> {
+        let d = self.distance[doc as usize];
+        (!d.is_nan()).then_some(d)
     }
 }
 
@@ -333,8 +359,8 @@ fn saturate(tf: u32) -> f32 {
 
 fn add_words(vocab: &mut Vocab, out: &mut Vec<(u32, Field)>, text: &str, field: Field) {
     text::words(text, |w| {
-        if !text::is_stop_word(w) {
-            out.push((vocab.surface(w), field));
+        if let Some(surface) = vocab.surface(w) {
+            out.push((surface, field));
         }
     });
 }
@@ -518,8 +544,13 @@ impl Index {
             categories.insert(code);
         }
         self.by_id.insert(r.id, doc);
+        let sort_name: Box<str> = text::word_list(&r.name).join(" ").into();
+        let mut key = [0u8; 8];
+        let prefix = &sort_name.as_bytes()[..sort_name.len().min(8)];
+        key[..prefix.len()].copy_from_slice(prefix);
         self.docs.push(Doc {
-            sort_name: text::word_list(&r.name).join(" ").into(),
+            name_key: u64::from_be_bytes(key),
+            sort_name,
             categories,
             funding: r.funding.iter().fold(0, |m, f| m | funding_bit(*f)),
             online: r.online,
@@ -652,10 +683,11 @@ impl Index {
         let words = self.plan(&query.text);
         let (found, relaxed) = SCRATCH.with_borrow_mut(|s| {
             s.prepare(self.docs.len());
+            let prefiltered = self.prefilter(&filters, s);
             let out = if words.is_empty() {
-                (self.filter_only(&filters, s), false)
+                (self.filter_only(&filters, prefiltered, s), false)
             } else {
-                self.match_words(&words, &filters, s)
+                self.match_words(&words, &filters, prefiltered, s)
             };
             s.finish();
             out
@@ -668,20 +700,84 @@ impl Index {
         }
     }
 
+    /// When a filter names its own small set of documents (a radius: the grid; a municipality:
+    /// its list), checks those against every filter first and admits the ones that pass, with
+    /// their distance. The text then only scores admitted documents. `false`: no such set.
+    fn prefilter(&self, filters: &Filters, s: &mut Scratch) -> bool {
+        let Scratch {
+            stamp,
+            seen,
+            admitted,
+            distance,
+            admitted_docs,
+            ..
+        } = s;
+        let mut consider = |d: u32| {
+            let i = d as usize;
+            if stamp[i] == *seen || stamp[i] == *admitted || !self.alive[i] {
+                return;
+            }
+            stamp[i] = *seen;
+            if let Some(dist) = filters.check(&self.docs[i]) {
+                stamp[i] = *admitted;
+                distance[i] = dist.unwrap_or(f64::NAN);
+                admitted_docs.push(d);
+            }
+        };
+        let listed = |m: &Uuid| self.by_municipality.get(m).map_or(&[][..], Vec::as_slice);
+        if let (Some(near), Some((_, bbox))) = (filters.near, filters.within) {
+            if !self.grid.visit(&bbox, |p| consider(p.doc)) {
+                // Too large a box for the grid (it visited nothing): check document by document.
+                return false;
+            }
+            // Services that come to the searcher's municipality are near too.
+            if let Some(m) = near.municipality_id {
+                listed(&m).iter().for_each(|&d| consider(d));
+            }
+            return true;
+        }
+        if let Some(m) = filters.municipality {
+            listed(&m).iter().for_each(|&d| consider(d));
+            return true;
+        }
+        false
+    }
+
     /// Sums the words' best expansions per document, then keeps those with every word (or, if
     /// none pass the filters, those with any word).
     fn match_words(
         &self,
         words: &[Word],
         filters: &Filters,
+        prefiltered: bool,
         s: &mut Scratch,
     ) -> (Vec<Found>, bool) {
-        let live = self.live.max(1) as f32;
+        let population = if prefiltered {
+            s.admitted_docs.len()
+        } else {
+            self.live
+        }
+        .max(1) as f32;
+        let admitted = s.admitted;
         for (i, word) in words.iter().enumerate() {
+            let Scratch {
+                current,
+                touched,
+                stamp,
+                ..
+            } = &mut *s;
+            // Per posting, the hot path: a stamp compare (prefiltered) or the alive flag.
+            let admit = |d: u32| {
+                if prefiltered {
+                    stamp[d as usize] == admitted
+                } else {
+                    self.alive[d as usize]
+                }
+            };
             for &(term, quality) in &word.alternatives {
                 for p in &self.vocab.postings[term as usize] {
-                    if self.alive[p.doc as usize] {
-                        s.offer(p.doc, quality * p.weight);
+                    if admit(p.doc) {
+                        Scratch::offer(current, touched, p.doc, quality * p.weight);
                     }
                 }
             }
@@ -691,8 +787,8 @@ impl Index {
                     &self.vocab.postings[tail as usize],
                 );
                 intersect(heads, tails, |doc, h, t| {
-                    if self.alive[doc as usize] {
-                        s.offer(doc, BOTH_PARTS * (h + t) / 2.0);
+                    if admit(doc) {
+                        Scratch::offer(current, touched, doc, BOTH_PARTS * (h + t) / 2.0);
                     }
                 });
             }
@@ -701,7 +797,7 @@ impl Index {
             }
             // Why per word and not per term: all expansions of a word compete for one meaning;
             // a word that many services have says less about each.
-            let idf = (1.0 + live / s.touched.len() as f32).ln();
+            let idf = (1.0 + population / s.touched.len() as f32).ln();
             let bit = 1u32 << i;
             for &d in &s.touched {
                 let d = d as usize;
@@ -715,10 +811,17 @@ impl Index {
             s.touched.clear();
         }
         let all = u32::MAX >> (32 - words.len());
+        let passes = |d: u32| {
+            if prefiltered {
+                Some(s.distance_of(d))
+            } else {
+                filters.check(&self.docs[d as usize])
+            }
+        };
         let mut found = Vec::new();
         for &d in &s.candidates {
             if s.mask[d as usize] == all
-                && let Some(distance) = filters.check(&self.docs[d as usize])
+                && let Some(distance) = passes(d)
             {
                 found.push(Found {
                     doc: d,
@@ -733,7 +836,7 @@ impl Index {
         // Nothing has every word: any word, scaled by the share of words found.
         let n = words.len() as f32;
         for &d in &s.candidates {
-            if let Some(distance) = filters.check(&self.docs[d as usize]) {
+            if let Some(distance) = passes(d) {
                 let share = s.mask[d as usize].count_ones() as f32 / n;
                 found.push(Found {
                     doc: d,
@@ -746,36 +849,20 @@ impl Index {
         (found, relaxed)
     }
 
-    /// Without text: the grid gives the candidates for a radius, else every document.
-    fn filter_only(&self, filters: &Filters, s: &mut Scratch) -> Vec<Found> {
-        let mut found = Vec::new();
-        if let (Some(near), Some((_, bbox))) = (filters.near, filters.within) {
-            let alive = &self.alive;
-            let mut mark = |d: u32| {
-                if alive[d as usize] && s.mask[d as usize] == 0 {
-                    s.mask[d as usize] = 1;
-                    s.candidates.push(d);
-                }
-            };
-            if self.grid.visit(&bbox, |p| mark(p.doc)) {
-                if let Some(docs) = near
-                    .municipality_id
-                    .and_then(|m| self.by_municipality.get(&m))
-                {
-                    docs.iter().for_each(|&d| mark(d));
-                }
-                for &d in &s.candidates {
-                    if let Some(distance) = filters.check(&self.docs[d as usize]) {
-                        found.push(Found {
-                            doc: d,
-                            score: 0.0,
-                            distance,
-                        });
-                    }
-                }
-                return found;
-            }
+    /// Without text: the prefilter's documents, else every document through the filters.
+    fn filter_only(&self, filters: &Filters, prefiltered: bool, s: &Scratch) -> Vec<Found> {
+        if prefiltered {
+            return s
+                .admitted_docs
+                .iter()
+                .map(|&doc| Found {
+                    doc,
+                    score: 0.0,
+                    distance: s.distance_of(doc),
+                })
+                .collect();
         }
+        let mut found = Vec::new();
         for (d, doc) in self.docs.iter().enumerate() {
             if self.alive[d]
                 && let Some(distance) = filters.check(doc)
@@ -820,6 +907,7 @@ impl Index {
             let (da, db) = (&docs[a.doc as usize], &docs[b.doc as usize]);
             first
                 .then_with(|| b.score.total_cmp(&a.score))
+                .then_with(|| da.name_key.cmp(&db.name_key))
                 .then_with(|| da.sort_name.cmp(&db.sort_name))
                 .then_with(|| da.record.id.cmp(&db.record.id))
         };

@@ -2,17 +2,20 @@
 //! refreshed from their change sequence, never a source of truth: a cache every node rebuilds.
 //!
 //! What a search does, in order:
-//! 1. the query text becomes words (folded, stop words dropped), each expanded once against the
-//!    vocabulary: its stem, words within a typing error or two, the parts of a compound, a
-//!    compound formed with the next word;
-//! 2. the postings of those expansions are summed per document into dense scratch arrays
+//! 1. a radius around `near` (through a grid of locations) or a municipality (through its list)
+//!    names a small set of documents: those are checked against every filter first, and only
+//!    they are scored below (otherwise every document may be);
+//! 2. the query text becomes words (folded, stop words dropped), each expanded once against the
+//!    vocabulary: its stem, words within a typing error or two, compounds with the word as a
+//!    part, its own two parts, a compound formed with the next word;
+//! 3. the postings of those expansions are summed per document into per-thread scratch arrays
 //!    (per word the best expansion counts, weighted by how rare the word is);
-//! 3. documents with every word (or, when there are none, with any word: `relaxed`) go through
-//!    the filters: categories as a bit mask, distance with a bounding box before the haversine,
-//!    funding, online, open now, organisation, municipality, last change;
-//! 4. only the requested page is sorted (selection, then a sort of the first `page × per_page`).
+//! 4. documents with every word (or, when there are none, with any word: `relaxed`) go through
+//!    the remaining filters: categories as a bit set, funding, online, open now, organisation,
+//!    last change, distance with a bounding box before the haversine;
+//! 5. only the requested page is sorted (a selection, then a sort of the first
+//!    `page × per_page`).
 //!
-//! Without text a grid of locations gives the candidates for "within N km".
 //! Nothing here performs I/O; [`synthetic`] makes realistic records for tests and benchmarks.
 
 mod grid;

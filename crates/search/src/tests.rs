@@ -433,7 +433,12 @@ fn municipality_is_served_through_the_areas() {
         municipality: Some(leiden),
         ..Query::default()
     };
-    assert_eq!(names(&search(&index, q)), ["In beide", "In Leiden"]);
+    assert_eq!(names(&search(&index, q.clone())), ["In beide", "In Leiden"]);
+    let with_text = Query {
+        text: "beide".into(),
+        ..q
+    };
+    assert_eq!(names(&search(&index, with_text)), ["In beide"]);
 }
 
 #[test]
@@ -471,6 +476,9 @@ fn within_km_keeps_near_locations_and_services_for_the_municipality() {
         ["Oegstgeest", "Utrecht en Leiden"]
     );
     assert_eq!(search(&index, q(20.0, None)).total, 3);
+    // A radius too large for the grid: every document is checked instead, same rules.
+    assert_eq!(search(&index, q(5_000.0, None)).total, 3);
+    assert_eq!(search(&index, q(5_000.0, Some(leiden))).total, 4);
     // The same with text: the text path applies the same filter.
     let results = search(
         &index,

@@ -26,6 +26,9 @@ struct Bucket {
     surfaces: Vec<u32>,
 }
 
+/// The surface number kept for stop words.
+const STOP: u32 = u32::MAX;
+
 /// Words shorter than this are never parts of a compound ("op", "in").
 const MIN_PART: usize = 3;
 
@@ -52,10 +55,16 @@ pub struct Vocab {
 }
 
 impl Vocab {
-    /// The surface number of a folded word, added (with its term) when new.
-    pub fn surface(&mut self, folded: &str) -> u32 {
+    /// The surface number of a folded word, added (with its term) when new; `None` for a stop
+    /// word. Stop words are remembered as such, so indexing checks the list once per word, not
+    /// once per occurrence.
+    pub fn surface(&mut self, folded: &str) -> Option<u32> {
         if let Some(&id) = self.surface_ids.get(folded) {
-            return id;
+            return (id != STOP).then_some(id);
+        }
+        if text::is_stop_word(folded) {
+            self.surface_ids.insert(folded.into(), STOP);
+            return None;
         }
         let stem = self.stem.stem(folded);
         let term = match self.terms.get(stem.as_ref()) {
@@ -80,7 +89,7 @@ impl Vocab {
         bucket.masks.push(text::letter_mask(folded));
         bucket.bytes.extend_from_slice(folded.as_bytes());
         bucket.surfaces.push(id);
-        id
+        Some(id)
     }
 
     pub fn term_of(&self, surface: u32) -> u32 {
