@@ -3,4 +3,5 @@
 
 pub mod draft;
 pub mod model;
+pub mod opening;
 pub mod taxonomy;
