@@ -3,5 +3,6 @@
 
 pub mod draft;
 pub mod hsds;
+pub mod hsds_csv;
 pub mod model;
 pub mod taxonomy;
