@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use mantelkring_core::base::OrganisationKind;
 use mantelkring_core::directory::draft::{
     FieldChange, LocationDraft, OrganisationProfile, ServiceDraft, child_id, diff,
 };
@@ -1037,6 +1038,56 @@ pub async fn update_organisation_profile(
     )
     .await?;
     Ok(changes)
+}
+
+/// Adds an organisation with this id (an import keeps the ids of its source) in `region_id`, with
+/// its public profile; versioned like every other change to the map. Its services come later.
+pub async fn create_organisation(
+    conn: &mut Conn,
+    id: Uuid,
+    region_id: &str,
+    name: &str,
+    kind: OrganisationKind,
+    profile: &OrganisationProfile,
+    by: &Editor,
+) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO organisations (id, region_id, name, kind, municipality_id, website, \
+         description, email, phone, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id.to_string())
+    .bind(region_id)
+    .bind(name.trim())
+    .bind(kind.as_str())
+    .bind(&profile.website)
+    .bind(&profile.description)
+    .bind(&profile.email)
+    .bind(&profile.phone)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(crate::conflict_as(format!("organisatie {id}")))?;
+    let mut fields = vec![
+        ("name", name.trim().to_string()),
+        ("kind", kind.as_str().to_string()),
+    ];
+    fields.extend(profile.fields());
+    write_version(
+        conn,
+        Subject {
+            entity: "organisation",
+            id,
+            organisation: id,
+        },
+        "create",
+        by,
+        now,
+        &diff(None, &fields),
+    )
+    .await
 }
 
 /// One entry of the version history.

@@ -106,7 +106,10 @@ async fn query(state: &AppState, tr: &Tr, p: ListParams) -> Result<Query, ApiErr
             let Some(area) = area else {
                 return Err(ApiError::bad_request(
                     tr,
-                    format!("postcode {} is onbekend: er is geen middelpunt van dit postcodegebied", near.pc4),
+                    format!(
+                        "postcode {} is onbekend: er is geen middelpunt van dit postcodegebied",
+                        near.pc4
+                    ),
                 ));
             };
             Some((area.centroid, near.proximity_m))
@@ -149,12 +152,19 @@ async fn service_at_locations(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let tr = tr(&state, &headers);
-    let q = query(&state, &tr, list_params(&tr, Endpoint::ServiceAtLocations, raw)?).await?;
+    let q = query(
+        &state,
+        &tr,
+        list_params(&tr, Endpoint::ServiceAtLocations, raw)?,
+    )
+    .await?;
     let found = source::list_service_at_locations(&state, &q).await?;
     let items = found
         .items
         .iter()
-        .map(|hit| hsds::service_at_location_list_item(&hit.service, &hit.service.locations[hit.index]))
+        .map(|hit| {
+            hsds::service_at_location_list_item(&hit.service, &hit.service.locations[hit.index])
+        })
         .collect();
     Ok(list_response(items, found.total, q.window))
 }
@@ -220,7 +230,9 @@ async fn service(
 ) -> Result<Json<Value>, ApiError> {
     let tr = tr(&state, &headers);
     let id = id_of(&tr, "dienst", &raw)?;
-    let record = source::service(&state, id).await?.ok_or_else(|| not_found(&tr))?;
+    let record = source::service(&state, id)
+        .await?
+        .ok_or_else(|| not_found(&tr))?;
     Ok(Json(hsds::service_full(&record)))
 }
 

@@ -93,7 +93,12 @@ fn value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
-fn whole_number(pairs: &[(String, String)], key: &str, max: u64, default: u64) -> Result<u64, String> {
+fn whole_number(
+    pairs: &[(String, String)],
+    key: &str,
+    max: u64,
+    default: u64,
+) -> Result<u64, String> {
     match value(pairs, key) {
         None => Ok(default),
         Some(v) => v
@@ -178,9 +183,7 @@ pub fn parse(endpoint: Endpoint, pairs: &[(String, String)]) -> Result<ListParam
     let mut near = None;
     if endpoint == Endpoint::ServiceAtLocations {
         let pc4 = value(pairs, "postcode")
-            .map(|v| {
-                Pc4::from_postcode(v).map_err(|e| format!("postcode: {e}"))
-            })
+            .map(|v| Pc4::from_postcode(v).map_err(|e| format!("postcode: {e}")))
             .transpose()?;
         let proximity_m = value(pairs, "proximity")
             .map(|v| {
@@ -233,24 +236,63 @@ mod tests {
     #[test]
     fn defaults_and_paging() {
         let p = ok(Endpoint::Services, "");
-        assert_eq!(p.window, Window::Page { page: 1, per_page: 50 });
+        assert_eq!(
+            p.window,
+            Window::Page {
+                page: 1,
+                per_page: 50
+            }
+        );
         assert_eq!(p.filter, ServiceFilter::default());
         let p = ok(Endpoint::Services, "page=3&per_page=100&format=json");
-        assert_eq!(p.window, Window::Page { page: 3, per_page: 100 });
+        assert_eq!(
+            p.window,
+            Window::Page {
+                page: 3,
+                per_page: 100
+            }
+        );
         assert!(ok(Endpoint::Organizations, "format=ndjson").ndjson());
-        assert_eq!(Window::Page { page: 3, per_page: 10 }.range(25), 20..25);
-        assert_eq!(Window::Page { page: 4, per_page: 10 }.range(25), 25..25);
-        assert_eq!(Window::Page { page: u64::MAX, per_page: 100 }.range(25), 25..25);
+        assert_eq!(
+            Window::Page {
+                page: 3,
+                per_page: 10
+            }
+            .range(25),
+            20..25
+        );
+        assert_eq!(
+            Window::Page {
+                page: 4,
+                per_page: 10
+            }
+            .range(25),
+            25..25
+        );
+        assert_eq!(
+            Window::Page {
+                page: u64::MAX,
+                per_page: 100
+            }
+            .range(25),
+            25..25
+        );
         assert_eq!(Window::All.range(25), 0..25);
     }
 
     #[test]
     fn bad_paging_is_refused_in_dutch() {
         for (s, needle) in [
-            ("page=0", "page moet een heel getal van 1 of meer zijn, niet '0'"),
+            (
+                "page=0",
+                "page moet een heel getal van 1 of meer zijn, niet '0'",
+            ),
             ("page=-1", "niet '-1'"),
             ("page=twee", "niet 'twee'"),
-            ("per_page=0", "per_page moet een heel getal van 1 tot en met 100 zijn"),
+            (
+                "per_page=0",
+                "per_page moet een heel getal van 1 tot en met 100 zijn",
+            ),
             ("per_page=101", "niet '101'"),
             ("format=xml", "format moet json of ndjson zijn"),
             ("format=ndjson&page=x", "page moet"),
@@ -274,13 +316,25 @@ mod tests {
         assert_eq!(p.filter.organization_id, Some(term));
         assert_eq!(p.filter.modified_after, Some(1_714_555_800_000));
         // An unencoded '+' arrives as a space and is still understood.
-        let p = ok(Endpoint::Services, "modified_after=2024-05-01T11:30:00+02:00");
+        let p = ok(
+            Endpoint::Services,
+            "modified_after=2024-05-01T11:30:00+02:00",
+        );
         assert_eq!(p.filter.modified_after, Some(1_714_555_800_000));
         for (s, needle) in [
-            ("taxonomy_term_id=abc", "taxonomy_term_id moet een UUID zijn"),
-            ("taxonomy_term_id=00000000-0000-0000-0000-000000000001", "onbekende taxonomy_term_id"),
+            (
+                "taxonomy_term_id=abc",
+                "taxonomy_term_id moet een UUID zijn",
+            ),
+            (
+                "taxonomy_term_id=00000000-0000-0000-0000-000000000001",
+                "onbekende taxonomy_term_id",
+            ),
             ("organization_id=1", "organization_id moet een UUID zijn"),
-            ("modified_after=gisteren", "modified_after moet een datum en tijd volgens RFC 3339 zijn"),
+            (
+                "modified_after=gisteren",
+                "modified_after moet een datum en tijd volgens RFC 3339 zijn",
+            ),
         ] {
             let e = refused(Endpoint::Services, s);
             assert!(e.contains(needle), "{s}: {e}");
@@ -289,17 +343,38 @@ mod tests {
 
     #[test]
     fn postcode_and_proximity_only_for_service_at_locations() {
-        let p = ok(Endpoint::ServiceAtLocations, "postcode=2311AB&proximity=2500");
+        let p = ok(
+            Endpoint::ServiceAtLocations,
+            "postcode=2311AB&proximity=2500",
+        );
         assert_eq!(
             p.near,
-            Some(NearPostcode { pc4: Pc4::parse("2311").unwrap(), proximity_m: Some(2500.0) })
+            Some(NearPostcode {
+                pc4: Pc4::parse("2311").unwrap(),
+                proximity_m: Some(2500.0)
+            })
         );
-        assert_eq!(ok(Endpoint::ServiceAtLocations, "postcode=2311").near.unwrap().proximity_m, None);
-        assert_eq!(ok(Endpoint::Services, "postcode=2311&proximity=1").near, None);
+        assert_eq!(
+            ok(Endpoint::ServiceAtLocations, "postcode=2311")
+                .near
+                .unwrap()
+                .proximity_m,
+            None
+        );
+        assert_eq!(
+            ok(Endpoint::Services, "postcode=2311&proximity=1").near,
+            None
+        );
         for (s, needle) in [
             ("postcode=123", "postcode: ongeldige postcode '123'"),
-            ("proximity=1000", "proximity werkt alleen samen met postcode"),
-            ("postcode=2311&proximity=0", "proximity is een afstand in meters"),
+            (
+                "proximity=1000",
+                "proximity werkt alleen samen met postcode",
+            ),
+            (
+                "postcode=2311&proximity=0",
+                "proximity is een afstand in meters",
+            ),
             ("postcode=2311&proximity=ver", "niet 'ver'"),
             ("postcode=2311&proximity=NaN", "niet 'NaN'"),
         ] {
@@ -310,7 +385,11 @@ mod tests {
 
     #[test]
     fn path_ids_must_be_uuids() {
-        assert!(path_id("dienst", "x").unwrap_err().contains("ongeldige id van dienst 'x'"));
+        assert!(
+            path_id("dienst", "x")
+                .unwrap_err()
+                .contains("ongeldige id van dienst 'x'")
+        );
         assert!(path_id("dienst", "0190a5c8-7d3e-7b1a-9c2d-3e4f5a6b7c8d").is_ok());
     }
 }

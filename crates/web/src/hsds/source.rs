@@ -73,10 +73,14 @@ fn matches(r: &ServiceRecord, f: &ServiceFilter, codes: &[&str]) -> bool {
         return false;
     }
     if let Some(text) = &f.search {
-        let found = [Some(&r.name), r.alternate_name.as_ref(), Some(&r.description)]
-            .into_iter()
-            .flatten()
-            .any(|s| s.to_lowercase().contains(text.as_str()));
+        let found = [
+            Some(&r.name),
+            r.alternate_name.as_ref(),
+            Some(&r.description),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|s| s.to_lowercase().contains(text.as_str()));
         if !found {
             return false;
         }
@@ -102,7 +106,11 @@ fn window<T>(all: Vec<T>, w: Window) -> Listed<T> {
     let range = w.range(total);
     Listed {
         total,
-        items: all.into_iter().skip(range.start).take(range.len()).collect(),
+        items: all
+            .into_iter()
+            .skip(range.start)
+            .take(range.len())
+            .collect(),
     }
 }
 
