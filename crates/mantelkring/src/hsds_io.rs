@@ -16,7 +16,10 @@
 //! are created (in `--region`, default the first region by name; kind from the
 //! `mantelkring:organisatiesoort` attribute, else welfare), existing ones get the profile from
 //! the file (their name, kind and region stay); locations and services are created with their ids,
-//! or updated when the id exists. Services in the database that are not in the file stay.
+//! or updated when the id exists and the content differs. An import does not count as a check:
+//! a service's `last_reviewed_at` becomes the file's `assured_date` (new services; existing ones
+//! only when that date is newer), else it stays (new services without one: now). Services in the
+//! database that are not in the file stay.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -25,7 +28,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use mantelkring_core::base::OrganisationKind;
-use mantelkring_core::directory::draft::LocationDraft;
+use mantelkring_core::directory::draft::{LocationDraft, ServiceDraft};
 use mantelkring_core::directory::hsds::{self, FieldError, ImportedService};
 use mantelkring_core::directory::hsds_csv;
 use mantelkring_store::directory::{self, Editor, Selection};
@@ -288,8 +291,10 @@ fn refuse(shown: &str, problems: &[Problem]) -> ExitCode {
 pub struct Report {
     pub services_created: usize,
     pub services_updated: usize,
+    pub services_unchanged: usize,
     pub locations_created: usize,
     pub locations_updated: usize,
+    pub locations_unchanged: usize,
     pub organisations_created: usize,
     pub organisations_updated: usize,
 }
@@ -347,16 +352,18 @@ pub async fn import(
             r.organisations_updated
         );
     } else {
+        let services = r.services_created + r.services_updated + r.services_unchanged;
         println!(
-            "{} diensten ingelezen ({} nieuw, {} bijgewerkt), {} locaties ({} nieuw, {} bijgewerkt), {} nieuwe organisaties / {} services imported",
-            r.services_created + r.services_updated,
+            "{services} diensten ingelezen ({} nieuw, {} bijgewerkt, {} ongewijzigd), {} locaties ({} nieuw, {} bijgewerkt, {} ongewijzigd), {} nieuwe organisaties, {} bijgewerkte organisatieprofielen / {services} services imported",
             r.services_created,
             r.services_updated,
-            r.locations_created + r.locations_updated,
+            r.services_unchanged,
+            r.locations_created + r.locations_updated + r.locations_unchanged,
             r.locations_created,
             r.locations_updated,
+            r.locations_unchanged,
             r.organisations_created,
-            r.services_created + r.services_updated
+            r.organisations_updated,
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -520,10 +527,12 @@ async fn write(
                 continue;
             }
             if directory::location(&mut tx, l.id).await?.is_some() {
-                if !directory::update_location(&mut tx, l.id, &l.draft, &editor)
+                if directory::update_location(&mut tx, l.id, &l.draft, &editor)
                     .await?
                     .is_empty()
                 {
+                    report.locations_unchanged += 1;
+                } else {
                     report.locations_updated += 1;
                 }
             } else {
@@ -531,12 +540,23 @@ async fn write(
                 report.locations_created += 1;
             }
         }
-        if directory::service_organisation(&mut tx, s.id)
-            .await?
-            .is_some()
-        {
-            directory::update_service(&mut tx, s.id, &s.draft, &editor).await?;
-            report.services_updated += 1;
+        if let Some(current) = directory::service(&mut tx, s.id).await? {
+            // Unchanged: left alone. Changed: updated. Either way the check date is the file's
+            // `assured_date` when that is newer, else the one the service had: an import does
+            // not make an entry look checked.
+            let reviewed = s.reviewed_at.map_or(current.last_reviewed_at, |at| {
+                at.max(current.last_reviewed_at)
+            });
+            let changed = ServiceDraft::from_record(&current) != s.draft;
+            if changed {
+                directory::update_service(&mut tx, s.id, &s.draft, &editor).await?;
+                report.services_updated += 1;
+            } else {
+                report.services_unchanged += 1;
+            }
+            if changed || reviewed != current.last_reviewed_at {
+                directory::set_last_reviewed(&mut tx, s.id, reviewed).await?;
+            }
         } else {
             directory::create_service(&mut tx, s.id, &s.draft, &editor, s.reviewed_at).await?;
             report.services_created += 1;

@@ -822,6 +822,17 @@ pub async fn mark_reviewed(conn: &mut Conn, id: Uuid, by: &Editor) -> Result<()>
     .await
 }
 
+/// Sets when a service was last checked, without a version entry (an import keeps the check
+/// date its source gives, or the one the service had: an import does not count as a check).
+pub async fn set_last_reviewed(conn: &mut Conn, id: Uuid, at: i64) -> Result<()> {
+    sqlx::query("UPDATE directory_services SET last_reviewed_at = $2 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Fills in the PC4 centroid when the draft has no coordinates and the postcode is known.
 async fn coordinates_for(conn: &mut Conn, draft: &LocationDraft) -> Result<Option<Coordinates>> {
     if draft.coordinates.is_some() {
