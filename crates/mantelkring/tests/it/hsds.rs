@@ -734,7 +734,7 @@ async fn places_near_a_postcode_nearest_first_within_the_proximity() {
             "/hsds/service_at_locations?postcode=2311AB&proximity=3000",
         )
         .await;
-        assert_eq!(location_ids(&within), [leiden.clone()]);
+        assert_eq!(location_ids(&within), std::slice::from_ref(&leiden));
         assert_eq!(within["total_items"], 1);
         let wider = ok_json(
             &app,

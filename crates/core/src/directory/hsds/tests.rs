@@ -865,7 +865,7 @@ fn full_service_at_locations_and_organizations_match_the_official_schemas() {
     let bare = bare_record();
     assert_valid(
         &org,
-        &organization_full(&bare.organisation, &[bare.clone()]),
+        &organization_full(&bare.organisation, std::slice::from_ref(&bare)),
         "bare organization",
     );
 }
