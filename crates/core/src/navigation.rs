@@ -15,6 +15,10 @@ const HOME: NavItem = NavItem {
     href: "/",
     label_key: "nav-home",
 };
+const MAP: NavItem = NavItem {
+    href: "/kaart",
+    label_key: "nav-map",
+};
 const ACCESSIBILITY: NavItem = NavItem {
     href: "/toegankelijkheid",
     label_key: "nav-accessibility",
@@ -53,7 +57,7 @@ pub enum Visitor<'a> {
 
 /// The menu for a visitor.
 pub fn menu_for(visitor: Visitor<'_>) -> Vec<NavItem> {
-    let mut items = vec![HOME];
+    let mut items = vec![HOME, MAP];
     if let Visitor::User(roles) = visitor {
         let holds = |role: Role| roles.contains(&role);
         if holds(Role::Professional) {
@@ -94,10 +98,15 @@ mod tests {
     }
 
     #[test]
-    fn everyone_sees_home_and_the_accessibility_statement() {
+    fn everyone_sees_home_the_social_map_and_the_accessibility_statement() {
         for visitor in all_visitors() {
             let menu = menu_for(visitor);
             assert_eq!(menu.first(), Some(&HOME));
+            assert_eq!(
+                menu.get(1),
+                Some(&MAP),
+                "the public map comes right after home"
+            );
             assert!(menu.contains(&ACCESSIBILITY));
         }
     }

@@ -77,6 +77,7 @@ struct Inner {
     openapi_json: String,
     api_reference: api::reference::ApiReference,
     job_wakeup: Arc<Notify>,
+    directory: Arc<directory::index::DirectoryIndex>,
 }
 
 impl AppState {
@@ -96,6 +97,10 @@ impl AppState {
     pub fn job_wakeup(&self) -> &Arc<Notify> {
         &self.0.job_wakeup
     }
+    /// This node's search index of the sociale kaart.
+    pub fn directory(&self) -> &Arc<directory::index::DirectoryIndex> {
+        &self.0.directory
+    }
 }
 
 /// Builds the application. `secret_key` signs CSRF tokens (and, later, sessions); every node of an
@@ -105,6 +110,7 @@ pub fn router(
     secret_key: Vec<u8>,
     settings: WebSettings,
     job_wakeup: Arc<Notify>,
+    directory: Arc<directory::index::DirectoryIndex>,
 ) -> Router {
     let (api_routes, openapi) = api::routes().split_for_parts();
     let openapi_json = openapi
@@ -118,6 +124,7 @@ pub fn router(
         settings: settings.clone(),
         openapi_json,
         job_wakeup,
+        directory,
     }));
 
     Router::new()

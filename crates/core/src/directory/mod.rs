@@ -5,4 +5,5 @@ pub mod draft;
 pub mod hsds;
 pub mod hsds_csv;
 pub mod model;
+pub mod opening;
 pub mod taxonomy;

@@ -1,10 +1,18 @@
-//! The sociale kaart on the web: the public search and detail pages (no login needed), and the
-//! editors' pages where organisations keep their own entries (policy `Resource::Organisation`).
+//! The sociale kaart on the web: the public search and detail pages (no login needed), the
+//! node's search index, and the editors' pages where organisations keep their own entries
+//! (policy `Resource::Organisation`).
+
+pub mod index;
+pub mod search;
 
 use axum::Router;
+use axum::routing::get;
 
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/kaart", get(search::search))
+        .route("/kaart/afdrukken", get(search::print))
+        .route("/kaart/diensten/{id}", get(search::service))
 }
