@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use mantelkring_core::base::OrganisationKind;
 use mantelkring_core::directory::draft::{
     FieldChange, LocationDraft, OrganisationProfile, ServiceDraft, child_id, diff,
 };
@@ -821,6 +822,17 @@ pub async fn mark_reviewed(conn: &mut Conn, id: Uuid, by: &Editor) -> Result<()>
     .await
 }
 
+/// Sets when a service was last checked, without a version entry (an import keeps the check
+/// date its source gives, or the one the service had: an import does not count as a check).
+pub async fn set_last_reviewed(conn: &mut Conn, id: Uuid, at: i64) -> Result<()> {
+    sqlx::query("UPDATE directory_services SET last_reviewed_at = $2 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Fills in the PC4 centroid when the draft has no coordinates and the postcode is known.
 async fn coordinates_for(conn: &mut Conn, draft: &LocationDraft) -> Result<Option<Coordinates>> {
     if draft.coordinates.is_some() {
@@ -1037,6 +1049,56 @@ pub async fn update_organisation_profile(
     )
     .await?;
     Ok(changes)
+}
+
+/// Adds an organisation with this id (an import keeps the ids of its source) in `region_id`, with
+/// its public profile; versioned like every other change to the map. Its services come later.
+pub async fn create_organisation(
+    conn: &mut Conn,
+    id: Uuid,
+    region_id: &str,
+    name: &str,
+    kind: OrganisationKind,
+    profile: &OrganisationProfile,
+    by: &Editor,
+) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO organisations (id, region_id, name, kind, municipality_id, website, \
+         description, email, phone, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id.to_string())
+    .bind(region_id)
+    .bind(name.trim())
+    .bind(kind.as_str())
+    .bind(&profile.website)
+    .bind(&profile.description)
+    .bind(&profile.email)
+    .bind(&profile.phone)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(crate::conflict_as(format!("organisatie {id}")))?;
+    let mut fields = vec![
+        ("name", name.trim().to_string()),
+        ("kind", kind.as_str().to_string()),
+    ];
+    fields.extend(profile.fields());
+    write_version(
+        conn,
+        Subject {
+            entity: "organisation",
+            id,
+            organisation: id,
+        },
+        "create",
+        by,
+        now,
+        &diff(None, &fields),
+    )
+    .await
 }
 
 /// One entry of the version history.

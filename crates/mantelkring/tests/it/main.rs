@@ -7,6 +7,7 @@ mod administration;
 mod api_tokens;
 mod cli;
 mod directory_search;
+mod hsds;
 mod http;
 mod identity;
 mod jobs;

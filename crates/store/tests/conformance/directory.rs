@@ -422,3 +422,113 @@ async fn an_organisation_profile_change_is_versioned_and_reaches_its_services() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_imported_organisation_keeps_its_id_and_profile() {
+    on_every_backend(|store| async move {
+        world(&store).await;
+        let mut tx = store.begin_write().await.unwrap();
+        let region: (String,) = sqlx::query_as("SELECT id FROM regions")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let id = Uuid::now_v7();
+        let profile = OrganisationProfile {
+            description: Some("Vrijwilligers voor vervoer.".into()),
+            website: Some("https://rijdienst.example".into()),
+            email: None,
+            phone: Some("071 555 0123".into()),
+        };
+        let editor = Editor::system("import");
+        directory::create_organisation(
+            &mut tx,
+            id,
+            &region.0,
+            "Rijdienst",
+            OrganisationKind::VolunteerOrganisation,
+            &profile,
+            &editor,
+        )
+        .await
+        .unwrap();
+        let service_id = Uuid::now_v7();
+        directory::create_service(
+            &mut tx,
+            service_id,
+            &service(id, None, vec![]),
+            &editor,
+            None,
+        )
+        .await
+        .unwrap();
+        // The same id twice is a conflict, not a crash.
+        let again = directory::create_organisation(
+            &mut tx,
+            id,
+            &region.0,
+            "Rijdienst",
+            OrganisationKind::Welfare,
+            &profile,
+            &editor,
+        )
+        .await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+        tx.rollback().await.unwrap();
+
+        // Rolled back: nothing is left.
+        let mut conn = store.pool().acquire().await.unwrap();
+        assert_eq!(
+            directory::organisation_profile(&mut conn, id)
+                .await
+                .unwrap(),
+            None
+        );
+
+        let mut tx = store.begin_write().await.unwrap();
+        directory::create_organisation(
+            &mut tx,
+            id,
+            &region.0,
+            "Rijdienst",
+            OrganisationKind::VolunteerOrganisation,
+            &profile,
+            &editor,
+        )
+        .await
+        .unwrap();
+        directory::create_service(
+            &mut tx,
+            service_id,
+            &service(id, None, vec![]),
+            &editor,
+            None,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let r = directory::service(&mut conn, service_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.organisation.id, id);
+        assert_eq!(r.organisation.name, "Rijdienst");
+        assert_eq!(r.organisation.kind, "volunteer_organisation");
+        assert_eq!(r.organisation.phone.as_deref(), Some("071 555 0123"));
+        assert_eq!(
+            directory::organisation_profile(&mut conn, id)
+                .await
+                .unwrap(),
+            Some(profile)
+        );
+        let versions = directory::versions(&mut conn, id).await.unwrap();
+        assert_eq!(versions.len(), 1);
+        assert_eq!(versions[0].action, "create");
+        assert!(
+            versions[0]
+                .fields
+                .iter()
+                .any(|f| f.field == "name" && f.after == "Rijdienst")
+        );
+    })
+    .await;
+}
