@@ -40,7 +40,11 @@ const RUNS_POSTGRES: usize = 20;
 /// (text, category, pc4): the fixed query set, spread over the country.
 const QUERIES: [(&str, &str, &str); 20] = [
     ("dagbesteding dementie", "respijtzorg", "2311"),
-    ("mantelzorg ondersteuning", "mantelzorgondersteuning", "1012"),
+    (
+        "mantelzorg ondersteuning",
+        "mantelzorgondersteuning",
+        "1012",
+    ),
     ("hulp bij de boodschappen", "praktische-hulp", "3511"),
     ("logeeropvang", "respijtzorg", "9711"),
     ("alzheimer cafe", "lotgenotencontact", "5611"),
@@ -49,7 +53,11 @@ const QUERIES: [(&str, &str, &str); 20] = [
     ("oppas bij u thuis", "respijtzorg-thuis", "2511"),
     ("maaltijden", "maaltijden", "8011"),
     ("financiele regelingen", "financiele-regelingen", "4811"),
-    ("praatgroep jonge mantelzorgers", "jonge-mantelzorgers", "7511"),
+    (
+        "praatgroep jonge mantelzorgers",
+        "jonge-mantelzorgers",
+        "7511",
+    ),
     ("respijt", "respijtzorg", "6211"),
     ("vrijwilliger", "vrijwillige-thuishulp", "1811"),
     ("werk en mantelzorg", "werkende-mantelzorgers", "5211"),
@@ -99,7 +107,10 @@ fn print_row(label: &str, f: &Figures) {
 
 fn area<'a>(areas: &'a [PostcodeArea], pc4: &str) -> &'a PostcodeArea {
     let pc4 = Pc4::parse(pc4).expect("PC4");
-    areas.iter().find(|a| a.pc4 == pc4).expect("PC4 in the file")
+    areas
+        .iter()
+        .find(|a| a.pc4 == pc4)
+        .expect("PC4 in the file")
 }
 
 fn query(areas: &[PostcodeArea], (text, category, pc4): (&str, &str, &str)) -> Query {
@@ -293,7 +304,11 @@ async fn over_http(records: &[ServiceRecord], areas: &[PostcodeArea]) -> Figures
 }
 
 /// The same data in a PostgreSQL table with a Dutch full-text index: the peer.
-async fn postgres_fts(admin_url: &str, records: &[ServiceRecord], areas: &[PostcodeArea]) -> Figures {
+async fn postgres_fts(
+    admin_url: &str,
+    records: &[ServiceRecord],
+    areas: &[PostcodeArea],
+) -> Figures {
     let db = TestDatabase::postgres(admin_url).await;
     let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
     sqlx::query(
@@ -320,7 +335,11 @@ async fn postgres_fts(admin_url: &str, records: &[ServiceRecord], areas: &[Postc
             } else {
                 r.locations
                     .iter()
-                    .map(|l| l.location.coordinates.map(|c| (c.latitude(), c.longitude())))
+                    .map(|l| {
+                        l.location
+                            .coordinates
+                            .map(|c| (c.latitude(), c.longitude()))
+                    })
                     .collect()
             };
             for (i, p) in points.into_iter().enumerate() {
@@ -431,8 +450,12 @@ async fn main() {
         .next()
         .or_else(|| std::env::var("TEST_DATABASE_URL").ok())
         .filter(|u| u.starts_with("postgres"));
-    let bytes = std::fs::read(&file)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e} (give the path to pc4_nl.csv)", file.display()));
+    let bytes = std::fs::read(&file).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e} (give the path to pc4_nl.csv)",
+            file.display()
+        )
+    });
     let areas = pc4_csv::parse(&bytes).unwrap_or_else(|p| panic!("{}", p[0]));
     println!(
         "sociale kaart search benchmark: {} PC4 areas; 20 queries (text + category + 10 km)",

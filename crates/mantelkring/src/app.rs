@@ -49,8 +49,8 @@ pub async fn secret_key(store: &Store) -> Result<Vec<u8>, StartError> {
         .map_err(|e| StartError::Store(StoreError::Migration(format!("secret_key: {e}"))))
 }
 
-/// How often each node asks the database for changes to the sociale kaart (searches also ask
-/// when the last check is over a second old).
+/// How often each node asks the database for changes to the sociale kaart (each search also checks
+/// the change sequence first).
 const DIRECTORY_REFRESH: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub struct Application {

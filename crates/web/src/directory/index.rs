@@ -1,9 +1,11 @@
 //! The search index of this app node: built from the database at start and kept up to date from
-//! the change sequence (`store::directory`), so several nodes on one PostgreSQL agree within
-//! seconds. The database stays the only source of truth; the index can always be rebuilt.
+//! the change sequence (`store::directory`): a loop every few seconds, and before each search a
+//! one-row check of the sequence, so several nodes on one PostgreSQL agree as soon as a change
+//! is committed. The database stays the only source of truth; the index can always be rebuilt.
 
-use std::sync::{Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
 
 use mantelkring_core::directory::model::ServiceRecord;
 use mantelkring_core::time::now_ms;
@@ -13,16 +15,15 @@ use mantelkring_store::{Result, Store};
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// How old the index may be before a search first asks the database for changes. The refresh
-/// loop also runs on its own; this bounds staleness on a busy node to one cheap query per second.
-const CHECK_AFTER: Duration = Duration::from_secs(1);
-
 pub struct DirectoryIndex {
     store: Store,
     index: RwLock<Index>,
-    /// When the database was last asked for changes; also serialises refreshes.
-    checked: tokio::sync::Mutex<Option<Instant>>,
-    last_check: Mutex<Option<Instant>>,
+    /// The change sequence number the database had when the index last caught up: a search
+    /// compares it with the database's (one tiny query) and catches up first when behind, so a
+    /// visitor sees a change as soon as it is committed, whichever node made it.
+    seen: AtomicI64,
+    /// One refresh at a time.
+    refreshing: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for DirectoryIndex {
@@ -40,8 +41,8 @@ impl DirectoryIndex {
         Arc::new(DirectoryIndex {
             store,
             index: RwLock::new(Index::build(Vec::new())),
-            checked: tokio::sync::Mutex::new(None),
-            last_check: Mutex::new(None),
+            seen: AtomicI64::new(-1),
+            refreshing: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -64,17 +65,20 @@ impl DirectoryIndex {
     /// Loads what changed since the index's watermark (everything, the first time) and applies
     /// it. Returns the number of services applied.
     pub async fn refresh(&self) -> Result<usize> {
-        let mut checked = self.checked.lock().await;
+        let _one = self.refreshing.lock().await;
+        let first = self.seen.load(Ordering::Acquire) < 0;
         let watermark = self.watermark();
         let mut conn = self.store.pool().acquire().await?;
-        let changed: Vec<ServiceRecord> = if watermark == 0 {
+        // Read the head first: whatever commits after this is caught by the next check.
+        let head = directory::current_seq(&mut conn).await?;
+        let changed: Vec<ServiceRecord> = if first {
             directory::load(&mut conn, Selection::All).await?
         } else {
             directory::load(&mut conn, Selection::ChangedSince(watermark)).await?
         };
         drop(conn);
         let n = changed.len();
-        if watermark == 0 {
+        if first {
             let listed = changed
                 .into_iter()
                 .filter(|r| r.status.is_listed())
@@ -87,21 +91,24 @@ impl DirectoryIndex {
                 .unwrap_or_else(|e| e.into_inner())
                 .apply(changed);
         }
-        let now = Instant::now();
-        *checked = Some(now);
-        *self.last_check.lock().unwrap_or_else(|e| e.into_inner()) = Some(now);
+        self.seen.store(head, Ordering::Release);
         Ok(n)
     }
 
-    /// Refreshes when the last check is older than a second (errors are logged, the search
-    /// then answers from what it has).
+    /// Catches up when the database has changes this index has not seen (errors are logged,
+    /// the search then answers from what it has).
     pub async fn refresh_if_stale(&self) {
-        let stale = self
-            .last_check
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_none_or(|t| t.elapsed() > CHECK_AFTER);
-        if stale && let Err(e) = self.refresh().await {
+        let behind = async {
+            let mut conn = self.store.pool().acquire().await?;
+            let head = directory::current_seq(&mut conn).await?;
+            Ok::<bool, mantelkring_store::StoreError>(head > self.seen.load(Ordering::Acquire))
+        };
+        let result = match behind.await {
+            Ok(true) => self.refresh().await.map(|_| ()),
+            Ok(false) => Ok(()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
             tracing::warn!(error = %e, "sociale kaart: index niet ververst");
         }
     }
@@ -114,9 +121,30 @@ impl DirectoryIndex {
         self.read().get(id)
     }
 
-    /// Every listed service (for lists that page through the whole map).
-    pub fn all(&self, query: &Query) -> SearchResults {
-        self.search(query)
+    /// Every listed service, by name (for lists that page through the whole map).
+    pub fn records(&self) -> Vec<Arc<ServiceRecord>> {
+        self.read().records()
+    }
+
+    /// The ids of every service matching `text`, best first (all pages).
+    pub fn matching(&self, text: &str) -> Vec<Uuid> {
+        let index = self.read();
+        let now = now_ms();
+        let mut query = Query {
+            text: text.to_string(),
+            per_page: 100,
+            page: 1,
+            ..Query::default()
+        };
+        let mut out = Vec::new();
+        loop {
+            let found = index.search(&query, now);
+            out.extend(found.hits.iter().map(|h| h.record.id));
+            if found.hits.is_empty() || out.len() >= found.total {
+                return out;
+            }
+            query.page += 1;
+        }
     }
 
     /// Refreshes every `every` until `stop` turns true.

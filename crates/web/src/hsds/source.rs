@@ -4,8 +4,9 @@
 //! results with the total count; parsing the query and shaping the JSON happen elsewhere
 //! (`params.rs`, `mod.rs`) and do not change with the source.
 //!
-//! For now they load every service from the store and filter, sort and page in memory; `search`
-//! is a case-insensitive substring of the name, alternate name or description.
+//! They read this node's search index (`directory::index`, refreshed from the change sequence):
+//! `search` is the same Dutch search as the public map (stems, typing errors, compounds,
+//! synonyms; best match first); the other filters, sorting and paging happen on its records.
 //!
 //! The public API shows only services that are listed on the map (`ServiceStatus::is_listed`:
 //! active or temporarily closed), and only organisations that have such a service.
@@ -46,16 +47,28 @@ pub struct SalHit {
     pub distance_km: Option<f64>,
 }
 
+/// Every listed service, by name (then id); with a search text, only the matches, best first.
+async fn listed_matching(
+    state: &AppState,
+    search: Option<&str>,
+) -> Result<Vec<Arc<ServiceRecord>>, AppError> {
+    let index = state.directory();
+    index.refresh_if_stale().await;
+    let all = index.records();
+    let Some(text) = search.filter(|t| !t.trim().is_empty()) else {
+        return Ok(all);
+    };
+    let by_id: HashMap<Uuid, Arc<ServiceRecord>> = all.into_iter().map(|r| (r.id, r)).collect();
+    Ok(index
+        .matching(text)
+        .into_iter()
+        .filter_map(|id| by_id.get(&id).cloned())
+        .collect())
+}
+
 /// Every listed service, by name (then id).
 async fn listed(state: &AppState) -> Result<Vec<Arc<ServiceRecord>>, AppError> {
-    let mut tx = state.store().begin_read().await?;
-    let records = directory::load(&mut tx, Selection::All).await?;
-    drop(tx);
-    Ok(records
-        .into_iter()
-        .filter(|r| r.status.is_listed())
-        .map(Arc::new)
-        .collect())
+    listed_matching(state, None).await
 }
 
 fn matches(r: &ServiceRecord, f: &ServiceFilter, codes: &[&str]) -> bool {
@@ -71,19 +84,6 @@ fn matches(r: &ServiceRecord, f: &ServiceFilter, codes: &[&str]) -> bool {
     }
     if f.taxonomy_term.is_some() && !r.categories.iter().any(|c| codes.contains(&c.as_str())) {
         return false;
-    }
-    if let Some(text) = &f.search {
-        let found = [
-            Some(&r.name),
-            r.alternate_name.as_ref(),
-            Some(&r.description),
-        ]
-        .into_iter()
-        .flatten()
-        .any(|s| s.to_lowercase().contains(text.as_str()));
-        if !found {
-            return false;
-        }
     }
     true
 }
@@ -120,7 +120,7 @@ pub async fn list_services(
     q: &Query,
 ) -> Result<Listed<Arc<ServiceRecord>>, AppError> {
     let codes = term_codes(&q.filter);
-    let found: Vec<_> = listed(state)
+    let found: Vec<_> = listed_matching(state, q.filter.search.as_deref())
         .await?
         .into_iter()
         .filter(|r| matches(r, &q.filter, &codes))
@@ -137,7 +137,7 @@ pub async fn list_service_at_locations(
 ) -> Result<Listed<SalHit>, AppError> {
     let codes = term_codes(&q.filter);
     let mut hits = Vec::new();
-    for service in listed(state).await? {
+    for service in listed_matching(state, q.filter.search.as_deref()).await? {
         if !matches(&service, &q.filter, &codes) {
             continue;
         }
