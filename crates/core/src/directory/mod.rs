@@ -2,5 +2,6 @@
 //! pure rules behind search and freshness. Modelled on Open Referral HSDS 3.0.
 
 pub mod draft;
+pub mod freshness;
 pub mod model;
 pub mod taxonomy;

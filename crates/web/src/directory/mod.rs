@@ -5,6 +5,16 @@ use axum::Router;
 
 use crate::AppState;
 
+mod checks;
+mod editor;
+pub mod freshness;
+mod location_form;
+pub mod reports;
+mod service_form;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(editor::routes())
+        .merge(reports::routes())
+        .merge(freshness::routes())
 }
