@@ -172,8 +172,8 @@ async fn an_editor_keeps_the_entries_of_her_organisation_up_to_date() {
         .unwrap();
     assert!(html.contains("Door Lotte Hendriks op"));
     assert!(html.contains("Lotgenotengroep mantelzorgers dementie"));
-    assert!(html.contains("<th scope=\"row\">Naam</th>"));
-    assert!(html.contains("<th scope=\"row\">Openingstijden</th>"));
+    assert!(html.contains("<dt class=\"mk-changes__field\">Naam</dt>"));
+    assert!(html.contains("<dt class=\"mk-changes__field\">Openingstijden</dt>"));
     assert!(html.contains("woensdag 19:30–21:30") && html.contains("donderdag 19:30–21:30"));
     assert!(
         html.contains("Steunpunt Mantelzorg, kantoor Leiden"),

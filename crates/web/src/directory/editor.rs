@@ -503,9 +503,9 @@ struct ChangeLine {
 struct VersionLine {
     /// "Door Anouk Visser op 24-11-2026 14:05 (UTC)"
     by: String,
-    /// Caption of the table of changed fields.
-    caption: String,
     action: String,
+    /// A new entry: only the values it got, no "was".
+    created: bool,
     changes: Vec<ChangeLine>,
 }
 
@@ -573,12 +573,12 @@ fn version_lines(
             let when = crate::people::format_time(v.changed_at);
             let action = tr.code("dir-version", &v.action);
             VersionLine {
+                created: v.action == "create",
                 by: tr.t2(
                     "dir-version-by",
                     ("who", &v.changed_by_name),
                     ("when", &when),
                 ),
-                caption: tr.t2("dir-version-caption", ("action", &action), ("when", &when)),
                 action,
                 changes: v
                     .fields
