@@ -48,6 +48,15 @@ const REGISTER_CAREGIVER: NavItem = NavItem {
     label_key: "nav-register-caregiver",
 };
 
+const DIRECTORY_EDITING: NavItem = NavItem {
+    href: "/kaart/beheer",
+    label_key: "nav-directory-editing",
+};
+const DIRECTORY_FRESHNESS: NavItem = NavItem {
+    href: "/kaart/actualiteit",
+    label_key: "nav-directory-freshness",
+};
+
 /// Who is looking: not logged in, or logged in with the roles they hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visitor<'a> {
@@ -62,6 +71,12 @@ pub fn menu_for(visitor: Visitor<'_>) -> Vec<NavItem> {
         let holds = |role: Role| roles.contains(&role);
         if holds(Role::Professional) {
             items.push(REGISTER_CAREGIVER);
+        }
+        if holds(Role::OrganisationEditor) {
+            items.push(DIRECTORY_EDITING);
+        }
+        if holds(Role::NetworkCoordinator) || holds(Role::Administrator) {
+            items.push(DIRECTORY_FRESHNESS);
         }
         if holds(Role::Administrator) {
             items.push(ADMINISTRATION);
@@ -138,5 +153,25 @@ mod tests {
         let both = [Role::Professional, Role::Administrator];
         let menu = menu_for(Visitor::User(&both));
         assert!(menu.contains(&ADMINISTRATION) && menu.contains(&REGISTER_CAREGIVER));
+    }
+
+    #[test]
+    fn editors_see_their_map_pages_and_coordinators_the_freshness_overview() {
+        for role in Role::ALL {
+            let menu = menu_for(Visitor::User(std::slice::from_ref(&role)));
+            assert_eq!(
+                menu.contains(&DIRECTORY_EDITING),
+                role == Role::OrganisationEditor,
+                "{role:?}"
+            );
+            assert_eq!(
+                menu.contains(&DIRECTORY_FRESHNESS),
+                matches!(role, Role::NetworkCoordinator | Role::Administrator),
+                "{role:?}"
+            );
+        }
+        assert!(!menu_for(Visitor::Anonymous).contains(&DIRECTORY_EDITING));
+        assert!(!menu_for(Visitor::Anonymous).contains(&DIRECTORY_FRESHNESS));
+        assert!(!menu_for(Visitor::User(&[])).contains(&DIRECTORY_EDITING));
     }
 }

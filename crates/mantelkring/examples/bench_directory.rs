@@ -235,6 +235,7 @@ fn config(database_url: &str, dir: &Path) -> Config {
         job_max_attempts: 3,
         job_retry_base: Duration::from_secs(1),
         job_poll: Duration::from_secs(5),
+        directory_stale_after_days: 183,
     }
 }
 

@@ -87,6 +87,7 @@ impl Application {
             secure_cookies: config.public_url.starts_with("https://"),
             audit_source: format!("mantelkring {}", config.public_url),
             public_url: config.public_url.clone(),
+            directory_stale_after_days: config.directory_stale_after_days,
         };
         // The search index is built before the first request, from the database.
         let directory = DirectoryIndex::new(store.clone());
@@ -105,7 +106,12 @@ impl Application {
             retry_base: config.job_retry_base,
             poll: config.job_poll,
             wakeup,
+            public_url: config.public_url.clone(),
+            stale_after_days: config.directory_stale_after_days,
         };
+        // Recurring work is queued once at start (so it is in the queue before the first request),
+        // then every 24 hours by the worker.
+        worker.schedule_recurring().await?;
         Ok(Application {
             store,
             listener,

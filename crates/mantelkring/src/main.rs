@@ -192,6 +192,10 @@ enum JobsAction {
     },
     /// Put a failed job back in the queue
     Retry { id: i64 },
+    /// Sociale kaart: queue the reminder e-mails to editors of entries not checked for
+    /// DIRECTORY_STALE_AFTER_DAYS (at most once in 30 days per entry) now, instead of waiting for
+    /// the daily run; a running server's worker sends them
+    Reminders,
 }
 
 fn init_logging(config: &Config) {
@@ -329,6 +333,19 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
                             job.last_error.unwrap_or_default()
                         );
                     }
+                    ExitCode::SUCCESS
+                }
+                JobsAction::Reminders => {
+                    let done = mantelkring::worker::directory_reminders(
+                        &store,
+                        &config.public_url,
+                        config.directory_stale_after_days,
+                    )
+                    .await?;
+                    println!(
+                        "herinneringen in de wachtrij / reminders queued: {} e-mail(s) aan redacteuren van {} organisatie(s), over {} dienst(en)",
+                        done.emails, done.organisations, done.services
+                    );
                     ExitCode::SUCCESS
                 }
                 JobsAction::Retry { id } => {

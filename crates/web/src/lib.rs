@@ -50,6 +50,8 @@ pub struct WebSettings {
     pub audit_source: String,
     /// Where people reach this installation; used in links in e-mail.
     pub public_url: String,
+    /// Sociale kaart: an entry not checked for this many days is flagged as stale.
+    pub directory_stale_after_days: u32,
 }
 
 impl Default for WebSettings {
@@ -60,6 +62,8 @@ impl Default for WebSettings {
             secure_cookies: false,
             audit_source: "mantelkring".into(),
             public_url: "http://127.0.0.1:8080".into(),
+            directory_stale_after_days:
+                mantelkring_core::directory::freshness::DEFAULT_STALE_AFTER_DAYS,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! pure rules behind search and freshness. Modelled on Open Referral HSDS 3.0.
 
 pub mod draft;
+pub mod freshness;
 pub mod hsds;
 pub mod hsds_csv;
 pub mod model;

@@ -6,6 +6,7 @@ mod accounts;
 mod administration;
 mod api_tokens;
 mod cli;
+mod directory_editing;
 mod directory_search;
 mod hsds;
 mod http;
