@@ -663,3 +663,200 @@ mod tests {
         assert!(expected_keys.len() >= 50, "{}", expected_keys.len());
     }
 }
+
+/// The relevance set run through the real search index (`mantelkring-search`), with the demo map
+/// turned into service records the way the demo would store them.
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+    use mantelkring_core::directory::model::{
+        Language, Location as RecordLocation, OpeningHours, OrganisationSummary, Phone,
+        ServiceArea, ServiceAtLocation, ServiceRecord,
+    };
+    use mantelkring_search::{Index, Near, Query, Sort};
+    use std::collections::HashMap;
+    use uuid::Uuid;
+
+    /// Test-only namespace for ids made from the file's keys.
+    const NAMESPACE: Uuid = Uuid::from_u128(0x6d61_6e74_656c_4b72_8000_6465_6d6f_6d61);
+    const NOW_MS: i64 = 1_767_225_600_000;
+    const DAY_MS: i64 = 86_400_000;
+
+    fn id(kind: &str, key: &str) -> Uuid {
+        Uuid::new_v5(&NAMESPACE, format!("{kind}:{key}").as_bytes())
+    }
+
+    fn municipality_name(code: &str) -> String {
+        crate::demo::MUNICIPALITIES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, n)| n.to_string())
+            .expect("a demo municipality")
+    }
+
+    fn records(map: &DemoMap) -> Vec<ServiceRecord> {
+        let mut out = Vec::new();
+        for (seq, (o, s)) in map.services().enumerate() {
+            let organisation = OrganisationSummary {
+                id: id("organisation", &o.key),
+                name: o.name.clone(),
+                kind: o.kind.as_str().to_string(),
+                description: Some(o.description.clone()),
+                website: o.website.clone(),
+                email: o.email.clone(),
+                phone: o.phone.clone(),
+                updated_at: NOW_MS,
+            };
+            let locations = s
+                .locations
+                .iter()
+                .map(|key| {
+                    let l = o.location(key).expect("checked by the tests above");
+                    ServiceAtLocation {
+                        id: id("service_at_location", &format!("{}/{key}", s.key)),
+                        location: RecordLocation {
+                            id: id("location", key),
+                            organisation_id: organisation.id,
+                            name: l.name.clone(),
+                            description: l.description.clone(),
+                            address_id: id("address", key),
+                            street: l.street.clone(),
+                            postcode: l.postcode.clone(),
+                            city: l.city.clone(),
+                            coordinates: l.coordinates(),
+                            wheelchair_accessible: l.wheelchair_accessible,
+                        },
+                    }
+                })
+                .collect();
+            out.push(ServiceRecord {
+                id: id("service", &s.key),
+                organisation,
+                name: s.name.clone(),
+                alternate_name: None,
+                description: s.description.clone(),
+                url: s.url.clone(),
+                email: s.email.clone(),
+                status: s.status(),
+                application_process: s.application_process.clone(),
+                fees_description: s.fees_description.clone(),
+                eligibility_description: s.eligibility.clone(),
+                minimum_age: s.minimum_age,
+                maximum_age: s.maximum_age,
+                online: s.online,
+                categories: s.categories.clone(),
+                funding: s.funding(),
+                languages: s
+                    .languages
+                    .iter()
+                    .map(|code| Language {
+                        id: id("language", &format!("{}/{code}", s.key)),
+                        code: code.clone(),
+                    })
+                    .collect(),
+                phones: s
+                    .phone
+                    .iter()
+                    .map(|number| Phone {
+                        id: id("phone", &s.key),
+                        number: number.clone(),
+                        description: None,
+                    })
+                    .collect(),
+                opening_hours: s
+                    .opening_hours()
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                    .map(|(i, (weekday, opens, closes))| OpeningHours {
+                        id: id("schedule", &format!("{}/{i}", s.key)),
+                        weekday,
+                        opens,
+                        closes,
+                    })
+                    .collect(),
+                schedule_note: s.schedule_note.clone(),
+                locations,
+                areas: s
+                    .areas
+                    .iter()
+                    .map(|code| ServiceArea {
+                        id: id("service_area", &format!("{}/{code}", s.key)),
+                        municipality_id: id("municipality", code),
+                        cbs_code: code.clone(),
+                        name: municipality_name(code),
+                    })
+                    .collect(),
+                last_reviewed_at: NOW_MS - i64::from(s.reviewed_days_ago) * DAY_MS,
+                updated_at: NOW_MS,
+                change_seq: seq as i64 + 1,
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn the_search_finds_the_labelled_answers_in_its_top_3() {
+        let map = load();
+        let index = Index::build(records(&map));
+        let keys: HashMap<Uuid, &str> = map
+            .services()
+            .map(|(_, s)| (id("service", &s.key), s.key.as_str()))
+            .collect();
+        let set = relevance();
+        let mut total = 0.0;
+        let mut misses = Vec::new();
+        for q in &set.queries {
+            let near = q.near_pc4.as_ref().map(|pc4| {
+                let row = map.postcode(pc4).expect("checked above");
+                let code = crate::demo::MUNICIPALITIES
+                    .iter()
+                    .find(|(_, n)| *n == row.municipality)
+                    .map(|(c, _)| *c)
+                    .expect("checked above");
+                Near {
+                    point: Coordinates::new(row.latitude, row.longitude).unwrap(),
+                    municipality_id: Some(id("municipality", code)),
+                }
+            });
+            let query = Query {
+                text: q.text.clone(),
+                categories: q.category.iter().cloned().collect(),
+                near,
+                within_km: q.within_km,
+                sort: Sort::Relevance,
+                per_page: 3,
+                ..Query::default()
+            };
+            let top: Vec<&str> = index
+                .search(&query, NOW_MS)
+                .hits
+                .iter()
+                .map(|h| keys[&h.record.id])
+                .collect();
+            let found = q
+                .expected
+                .iter()
+                .filter(|k| top.contains(&k.as_str()))
+                .count();
+            total += found as f64 / q.expected.len() as f64;
+            if found < q.expected.len() {
+                misses.push(format!(
+                    "'{}': expected {:?}, top 3 {:?}",
+                    q.text, q.expected, top
+                ));
+            }
+        }
+        let recall = total / set.queries.len() as f64;
+        println!(
+            "recall@3 {recall:.3} over {} queries; misses:\n{}",
+            set.queries.len(),
+            misses.join("\n")
+        );
+        assert!(
+            recall >= 0.9,
+            "recall@3 {recall:.3}; misses:\n{}",
+            misses.join("\n")
+        );
+    }
+}
