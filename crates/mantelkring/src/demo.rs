@@ -15,7 +15,7 @@ pub const DEMO_PASSWORD: &str = "demo-mantelkring-2026";
 
 pub const REGION: &str = "Regio Leiden (demo)";
 
-const MUNICIPALITIES: &[(&str, &str)] = &[
+pub(crate) const MUNICIPALITIES: &[(&str, &str)] = &[
     ("GM0546", "Leiden"),
     ("GM0547", "Leiderdorp"),
     ("GM0579", "Oegstgeest"),
@@ -27,7 +27,7 @@ const MUNICIPALITIES: &[(&str, &str)] = &[
 ];
 
 /// (name, kind, CBS code of the municipality it sits in)
-const ORGANISATIONS: &[(&str, OrganisationKind, &str)] = &[
+pub(crate) const ORGANISATIONS: &[(&str, OrganisationKind, &str)] = &[
     (
         "Steunpunt Mantelzorg Rijnstreek",
         OrganisationKind::Welfare,

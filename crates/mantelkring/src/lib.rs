@@ -5,6 +5,7 @@
 pub mod app;
 pub mod config;
 pub mod demo;
+pub mod demo_map;
 pub mod hsds_io;
 pub mod import;
 pub mod mail;
