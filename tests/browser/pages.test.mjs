@@ -561,3 +561,44 @@ describe('sociale kaart: beheer', () => {
     }
   });
 });
+
+// --- Sociale kaart: the public search, detail and print pages (no login) ----------------------
+
+describe('sociale kaart: zoeken', () => {
+  test('the public map: search, filters, distance, paging, detail and print, at 1280 and 360 px', { timeout: TEST_TIMEOUT_MS * 2 }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(1280);
+    try {
+      await sweep(t, page, requests, [
+        ['kaart', '/kaart'],
+        ['kaart-zoeken', '/kaart?q=respijt&postcode=2311&afstand=10'],
+        ['kaart-filters', '/kaart?soort=lotgenotencontact&betaling=gratis&sorteer=afstand&postcode=2312'],
+        ['kaart-pagina-2', '/kaart?pagina=2'],
+        ['kaart-afdrukken', '/kaart/afdrukken?q=dagbesteding'],
+      ]);
+      // Typing errors and compounds are forgiven; distances are shown.
+      await page.goto(urlFor('/kaart?q=mantelzrg+consulent&postcode=2311&afstand=25'), { waitUntil: 'load' });
+      const first = await page.textContent('.mk-result__title');
+      assert.match(first, /consulent/i, first);
+      assert.ok((await page.textContent('.mk-results')).includes('km'), 'distance shown');
+      // The form works by keyboard alone: type in the search field, Enter submits.
+      await page.goto(urlFor('/kaart'), { waitUntil: 'load' });
+      await page.focus('#q');
+      await page.keyboard.type('alzheimer cafe');
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+      assert.ok(new URL(page.url()).search.includes('q=alzheimer+cafe'));
+      assert.match(await page.textContent('.mk-results'), /Alzheimer/);
+      const detail = await page.getAttribute('.mk-result__title a', 'href');
+      await sweep(t, page, requests, [['kaart-dienst-publiek', detail]]);
+      assert.ok((await page.textContent('main')).includes('voor het laatst gecontroleerd'));
+      // A bad postcode gets a clear Dutch message (400), not an error page.
+      const response = await page.goto(urlFor('/kaart?postcode=12'), { waitUntil: 'load' });
+      assert.equal(response.status(), 400);
+      assert.ok((await page.textContent('.mk-alert')).includes('Deze postcode klopt niet'));
+      await checkPage(t, page, requests, 'kaart-fout', 1280);
+      assert.equal(await page.locator('script').count(), 0, 'no script needed');
+    } finally {
+      await page.close();
+    }
+  });
+});

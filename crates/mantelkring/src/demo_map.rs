@@ -180,6 +180,164 @@ pub fn load() -> DemoMap {
     toml::from_str(SOCIALE_KAART).expect("demo/sociale-kaart.toml is valid (see demo_map's tests)")
 }
 
+/// Namespace of the demo map's ids: made from the file's keys, so every fresh demo has the same.
+const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6d61_6e74_656c_4b72_8000_6465_6d6f_6d61);
+
+/// The id of a demo entity (`kind` "organisation", "location" or "service") with this key.
+pub fn id(kind: &str, key: &str) -> uuid::Uuid {
+    uuid::Uuid::new_v5(&NAMESPACE, format!("{kind}:{key}").as_bytes())
+}
+
+/// Writes the demo map into a fresh demo database in the caller's transaction: the PC4 centroids,
+/// the organisations (the region's existing ones by name get a profile, the rest are added),
+/// their locations and services with their check dates. Entries not checked for long are marked
+/// as reminded, so the reminder job at start sends nothing; one of them carries an error report.
+pub async fn seed(
+    tx: &mut mantelkring_store::Conn,
+    region_id: &str,
+    municipalities: &[(String, String)],
+    existing: &[(&str, String)],
+) -> Result<(), mantelkring_store::StoreError> {
+    use mantelkring_core::directory::draft::{
+        LocationDraft, OrganisationProfile, PhoneDraft, ServiceDraft, WeeklyHours,
+    };
+    use mantelkring_core::directory::freshness::DAY_MS;
+    use mantelkring_core::geo::PostcodeArea as Area;
+    use mantelkring_core::time::now_ms;
+    use mantelkring_store::StoreError;
+    use mantelkring_store::directory::{self, Editor};
+
+    let bad = |what: String| StoreError::Conflict(format!("demo-sociale kaart: {what}"));
+    let map = load();
+    let areas = map
+        .postcodes
+        .iter()
+        .map(|p| {
+            Ok(Area {
+                pc4: Pc4::parse(&p.pc4).map_err(|e| bad(e.to_string()))?,
+                place: p.place.clone(),
+                municipality: Some(p.municipality.clone()),
+                province: p.province.clone(),
+                centroid: Coordinates::new(p.latitude, p.longitude)
+                    .map_err(|e| bad(e.to_string()))?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    mantelkring_store::postcodes::import(tx, &areas).await?;
+
+    let municipality = |code: &str| -> Result<uuid::Uuid, StoreError> {
+        let id = municipalities
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, id)| id.as_str())
+            .ok_or_else(|| bad(format!("gemeente {code}")))?;
+        uuid::Uuid::parse_str(id).map_err(|e| bad(e.to_string()))
+    };
+    let demo = Editor::system("demo");
+    let now = now_ms();
+    let mut stale = Vec::new();
+    for o in &map.organisations {
+        let profile = OrganisationProfile {
+            description: Some(o.description.clone()),
+            website: o.website.clone(),
+            email: o.email.clone(),
+            phone: o.phone.clone(),
+        };
+        let organisation_id = match existing.iter().find(|(name, _)| *name == o.name) {
+            Some((_, id)) => {
+                let id = uuid::Uuid::parse_str(id).map_err(|e| bad(e.to_string()))?;
+                directory::update_organisation_profile(tx, id, &profile, &demo).await?;
+                id
+            }
+            None => {
+                let id = id("organisation", &o.key);
+                directory::create_organisation(tx, id, region_id, &o.name, o.kind, &profile, &demo)
+                    .await?;
+                id
+            }
+        };
+        for l in &o.locations {
+            directory::create_location(
+                tx,
+                id("location", &l.key),
+                &LocationDraft {
+                    organisation_id,
+                    name: l.name.clone(),
+                    description: l.description.clone(),
+                    street: l.street.clone(),
+                    postcode: l.postcode.clone(),
+                    city: l.city.clone(),
+                    coordinates: l.coordinates(),
+                    wheelchair_accessible: l.wheelchair_accessible,
+                },
+                &demo,
+            )
+            .await?;
+        }
+        for s in &o.services {
+            let hours = s
+                .hours
+                .iter()
+                .map(|h| WeeklyHours::parse(h).ok_or_else(|| bad(format!("openingstijd {h}"))))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let draft = ServiceDraft {
+                organisation_id,
+                name: s.name.clone(),
+                alternate_name: None,
+                description: s.description.clone(),
+                url: s.url.clone(),
+                email: s.email.clone(),
+                status: s.status(),
+                application_process: s.application_process.clone(),
+                fees_description: s.fees_description.clone(),
+                eligibility_description: s.eligibility.clone(),
+                minimum_age: s.minimum_age,
+                maximum_age: s.maximum_age,
+                online: s.online,
+                categories: s.categories.clone(),
+                funding: s.funding(),
+                languages: s.languages.clone(),
+                phones: s
+                    .phone
+                    .iter()
+                    .map(|number| PhoneDraft {
+                        number: number.clone(),
+                        description: None,
+                    })
+                    .collect(),
+                hours,
+                schedule_note: s.schedule_note.clone(),
+                location_ids: s.locations.iter().map(|k| id("location", k)).collect(),
+                area_ids: s
+                    .areas
+                    .iter()
+                    .map(|code| municipality(code))
+                    .collect::<Result<Vec<_>, StoreError>>()?,
+            };
+            let service_id = id("service", &s.key);
+            let reviewed = now - i64::from(s.reviewed_days_ago) * DAY_MS;
+            directory::create_service(tx, service_id, &draft, &demo, Some(reviewed)).await?;
+            if s.reviewed_days_ago
+                > mantelkring_core::directory::freshness::DEFAULT_STALE_AFTER_DAYS
+            {
+                stale.push((service_id, o.name.starts_with("Steunpunt")));
+            }
+        }
+    }
+    let ids: Vec<_> = stale.iter().map(|(id, _)| *id).collect();
+    directory::set_reminded(tx, &ids, now).await?;
+    if let Some((reported, _)) = stale.iter().find(|(_, steunpunt)| *steunpunt) {
+        directory::report_error(
+            tx,
+            *reported,
+            "De datum klopt niet meer: dit jaar is de dag op een zaterdag, niet op een vrijdag.",
+            Some("06 12345678"),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// A labelled set of search queries over the demo map (`demo/relevance.toml`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -664,141 +822,33 @@ mod tests {
     }
 }
 
-/// The relevance set run through the real search index (`mantelkring-search`), with the demo map
-/// turned into service records the way the demo would store them.
+/// The relevance set run through the real search index (`mantelkring-search`) over the demo map
+/// as the demo stores it: seeded into a fresh database and read back as service records.
 #[cfg(test)]
 mod search_tests {
     use super::*;
-    use mantelkring_core::directory::model::{
-        Language, Location as RecordLocation, OpeningHours, OrganisationSummary, Phone,
-        ServiceArea, ServiceAtLocation, ServiceRecord,
-    };
     use mantelkring_search::{Index, Near, Query, Sort};
+    use mantelkring_store::directory::{self, Selection};
+    use mantelkring_store::testing::TestDatabase;
     use std::collections::HashMap;
     use uuid::Uuid;
 
-    /// Test-only namespace for ids made from the file's keys.
-    const NAMESPACE: Uuid = Uuid::from_u128(0x6d61_6e74_656c_4b72_8000_6465_6d6f_6d61);
-    const NOW_MS: i64 = 1_767_225_600_000;
-    const DAY_MS: i64 = 86_400_000;
-
-    fn id(kind: &str, key: &str) -> Uuid {
-        Uuid::new_v5(&NAMESPACE, format!("{kind}:{key}").as_bytes())
-    }
-
-    fn municipality_name(code: &str) -> String {
-        crate::demo::MUNICIPALITIES
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map(|(_, n)| n.to_string())
-            .expect("a demo municipality")
-    }
-
-    fn records(map: &DemoMap) -> Vec<ServiceRecord> {
-        let mut out = Vec::new();
-        for (seq, (o, s)) in map.services().enumerate() {
-            let organisation = OrganisationSummary {
-                id: id("organisation", &o.key),
-                name: o.name.clone(),
-                kind: o.kind.as_str().to_string(),
-                description: Some(o.description.clone()),
-                website: o.website.clone(),
-                email: o.email.clone(),
-                phone: o.phone.clone(),
-                updated_at: NOW_MS,
-            };
-            let locations = s
-                .locations
-                .iter()
-                .map(|key| {
-                    let l = o.location(key).expect("checked by the tests above");
-                    ServiceAtLocation {
-                        id: id("service_at_location", &format!("{}/{key}", s.key)),
-                        location: RecordLocation {
-                            id: id("location", key),
-                            organisation_id: organisation.id,
-                            name: l.name.clone(),
-                            description: l.description.clone(),
-                            address_id: id("address", key),
-                            street: l.street.clone(),
-                            postcode: l.postcode.clone(),
-                            city: l.city.clone(),
-                            coordinates: l.coordinates(),
-                            wheelchair_accessible: l.wheelchair_accessible,
-                        },
-                    }
-                })
-                .collect();
-            out.push(ServiceRecord {
-                id: id("service", &s.key),
-                organisation,
-                name: s.name.clone(),
-                alternate_name: None,
-                description: s.description.clone(),
-                url: s.url.clone(),
-                email: s.email.clone(),
-                status: s.status(),
-                application_process: s.application_process.clone(),
-                fees_description: s.fees_description.clone(),
-                eligibility_description: s.eligibility.clone(),
-                minimum_age: s.minimum_age,
-                maximum_age: s.maximum_age,
-                online: s.online,
-                categories: s.categories.clone(),
-                funding: s.funding(),
-                languages: s
-                    .languages
-                    .iter()
-                    .map(|code| Language {
-                        id: id("language", &format!("{}/{code}", s.key)),
-                        code: code.clone(),
-                    })
-                    .collect(),
-                phones: s
-                    .phone
-                    .iter()
-                    .map(|number| Phone {
-                        id: id("phone", &s.key),
-                        number: number.clone(),
-                        description: None,
-                    })
-                    .collect(),
-                opening_hours: s
-                    .opening_hours()
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                    .map(|(i, (weekday, opens, closes))| OpeningHours {
-                        id: id("schedule", &format!("{}/{i}", s.key)),
-                        weekday,
-                        opens,
-                        closes,
-                    })
-                    .collect(),
-                schedule_note: s.schedule_note.clone(),
-                locations,
-                areas: s
-                    .areas
-                    .iter()
-                    .map(|code| ServiceArea {
-                        id: id("service_area", &format!("{}/{code}", s.key)),
-                        municipality_id: id("municipality", code),
-                        cbs_code: code.clone(),
-                        name: municipality_name(code),
-                    })
-                    .collect(),
-                last_reviewed_at: NOW_MS - i64::from(s.reviewed_days_ago) * DAY_MS,
-                updated_at: NOW_MS,
-                change_seq: seq as i64 + 1,
-            });
-        }
-        out
-    }
-
-    #[test]
-    fn the_search_finds_the_labelled_answers_in_its_top_3() {
+    #[tokio::test]
+    async fn the_search_finds_the_labelled_answers_in_its_top_3() {
+        let db = TestDatabase::sqlite();
+        let store = db.store().await;
+        crate::demo::seed(&store).await.expect("demo seeds");
+        let mut conn = store.pool().acquire().await.unwrap();
+        let records = directory::load(&mut conn, Selection::All).await.unwrap();
+        let municipalities = directory::municipalities(&mut conn).await.unwrap();
+        drop(conn);
         let map = load();
-        let index = Index::build(records(&map));
+        assert_eq!(
+            records.len(),
+            map.services().count(),
+            "every demo service is stored"
+        );
+        let index = Index::build(records);
         let keys: HashMap<Uuid, &str> = map
             .services()
             .map(|(_, s)| (id("service", &s.key), s.key.as_str()))
@@ -806,17 +856,16 @@ mod search_tests {
         let set = relevance();
         let mut total = 0.0;
         let mut misses = Vec::new();
+        let now = mantelkring_core::time::now_ms();
         for q in &set.queries {
             let near = q.near_pc4.as_ref().map(|pc4| {
                 let row = map.postcode(pc4).expect("checked above");
-                let code = crate::demo::MUNICIPALITIES
-                    .iter()
-                    .find(|(_, n)| *n == row.municipality)
-                    .map(|(c, _)| *c)
-                    .expect("checked above");
                 Near {
                     point: Coordinates::new(row.latitude, row.longitude).unwrap(),
-                    municipality_id: Some(id("municipality", code)),
+                    municipality_id: municipalities
+                        .iter()
+                        .find(|(_, _, name)| *name == row.municipality)
+                        .map(|(id, _, _)| *id),
                 }
             });
             let query = Query {
@@ -829,7 +878,7 @@ mod search_tests {
                 ..Query::default()
             };
             let top: Vec<&str> = index
-                .search(&query, NOW_MS)
+                .search(&query, now)
                 .hits
                 .iter()
                 .map(|h| keys[&h.record.id])

@@ -41,12 +41,13 @@ async fn service_id(app: &TestApp, name: &str) -> String {
 }
 
 async fn location_id(app: &TestApp, organisation: &str) -> String {
-    let (id,): (String,) =
-        sqlx::query_as("SELECT id FROM directory_locations WHERE organisation_id = $1 LIMIT 1")
-            .bind(organisation)
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let (id,): (String,) = sqlx::query_as(
+        "SELECT id FROM directory_locations WHERE organisation_id = $1 ORDER BY name DESC LIMIT 1",
+    )
+    .bind(organisation)
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
     id
 }
 
@@ -98,8 +99,8 @@ fn service_form<'a>(name: &'a str, location: &'a str) -> Vec<(&'a str, &'a str)>
 async fn an_editor_keeps_the_entries_of_her_organisation_up_to_date() {
     let (app, _) = demo_app().await;
     let org = organisation_id(&app, STEUNPUNT).await;
-    let peers = service_id(&app, "Lotgenotengroep mantelzorgers dementie").await;
-    let consultant = service_id(&app, "Mantelzorgconsulent").await;
+    let peers = service_id(&app, "Dag van de Mantelzorg").await;
+    let consultant = service_id(&app, "Mantelzorgconsulent Leiden").await;
     let office = location_id(&app, &org).await;
     let dashboard = format!("/kaart/beheer/organisaties/{org}");
     let b = lotte(&app).await;
@@ -113,11 +114,14 @@ async fn an_editor_keeps_the_entries_of_her_organisation_up_to_date() {
     assert!(html.contains("Mantelzorgconsulent"));
     assert!(html.contains("1 dienst is te lang niet gecontroleerd"));
     assert!(html.contains("Te lang niet gecontroleerd"));
-    assert!(html.contains("niet meer op woensdag"), "the open report");
+    assert!(html.contains("niet op een vrijdag"), "the open report");
     assert!(html.contains("06 12345678"), "the reporter's contact");
-    assert!(html.contains("Breestraat 80, 2311 CS Leiden"));
+    assert!(html.contains("Kaarsenmakerssteeg 12, 2312 BK Leiden"));
     // Stale first.
-    assert!(html.find("Lotgenotengroep").unwrap() < html.find(">Mantelzorgconsulent<").unwrap());
+    assert!(
+        html.find("Dag van de Mantelzorg").unwrap()
+            < html.find(">Mantelzorgconsulent Leiden<").unwrap()
+    );
     let record = audit::all(&app.store).await.unwrap().pop().unwrap();
     assert_eq!(
         (record.action.as_str(), record.purpose.as_str()),
@@ -171,12 +175,12 @@ async fn an_editor_keeps_the_entries_of_her_organisation_up_to_date() {
         .await
         .unwrap();
     assert!(html.contains("Door Lotte Hendriks op"));
-    assert!(html.contains("Lotgenotengroep mantelzorgers dementie"));
+    assert!(html.contains("Dag van de Mantelzorg"));
     assert!(html.contains("<dt class=\"mk-changes__field\">Naam</dt>"));
     assert!(html.contains("<dt class=\"mk-changes__field\">Openingstijden</dt>"));
-    assert!(html.contains("woensdag 19:30–21:30") && html.contains("donderdag 19:30–21:30"));
+    assert!(html.contains("donderdag 19:30–21:30"));
     assert!(
-        html.contains("Steunpunt Mantelzorg, kantoor Leiden"),
+        html.contains("Steunpunt Mantelzorg Rijnstreek, Leiderdorp"),
         "location by name"
     );
     assert!(html.contains("Door demo op"), "the first version");
@@ -276,7 +280,7 @@ async fn an_editor_keeps_the_entries_of_her_organisation_up_to_date() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("Breestraat 80") && html.contains("Breestraat 82"));
+    assert!(html.contains("Baanderij 8") && html.contains("Breestraat 82"));
     assert!(html.contains("Toegankelijk met een rolstoel"));
 
     // The organisation's public profile.
@@ -330,7 +334,7 @@ async fn an_editor_keeps_the_entries_of_her_organisation_up_to_date() {
 async fn nobody_but_its_editors_changes_an_organisations_entries() {
     let (app, _) = demo_app().await;
     let org = organisation_id(&app, STEUNPUNT).await;
-    let service = service_id(&app, "Mantelzorgconsulent").await;
+    let service = service_id(&app, "Mantelzorgconsulent Leiden").await;
     let location = location_id(&app, &org).await;
     let report = open_report_id(&app).await;
     let pages = [
@@ -456,7 +460,14 @@ async fn nobody_but_its_editors_changes_an_organisations_entries() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("nog geen diensten"));
+    assert!(
+        html.contains("Boodschappendienst Leiderdorp"),
+        "her organisation's services"
+    );
+    assert!(
+        !html.contains("Dag van de Mantelzorg"),
+        "not another organisation's"
+    );
 
     // Other roles: 403 everywhere, also on /kaart/beheer; nothing written.
     for role in [
@@ -503,11 +514,11 @@ async fn nobody_but_its_editors_changes_an_organisations_entries() {
 #[tokio::test]
 async fn anyone_reports_an_error_and_the_editors_hear_of_it() {
     let (app, _) = demo_app().await;
-    let service = service_id(&app, "Mantelzorgconsulent").await;
+    let service = service_id(&app, "Mantelzorgconsulent Leiden").await;
     let path = format!("/kaart/diensten/{service}/melding");
     let visitor = Browser::new(&app);
     let html = visitor.get(&path).await.text().await.unwrap();
-    assert!(html.contains("Klopt er iets niet bij Mantelzorgconsulent?"));
+    assert!(html.contains("Klopt er iets niet bij Mantelzorgconsulent Leiden?"));
     assert!(html.contains("Steunpunt Mantelzorg Rijnstreek"));
 
     let reports = count(&app.store, "directory_reports").await;
