@@ -628,6 +628,51 @@ fn ties_go_by_name_ignoring_case_and_accents() {
 }
 
 #[test]
+fn ties_go_by_name_also_between_ranked_and_newly_added_services() {
+    // 100 services get name ranks at build; the ones applied later are compared by name.
+    let mut index = Index::build(
+        (1..=100)
+            .map(|n| service(n, &format!("Dienst {n:03}")))
+            .collect(),
+    );
+    index.apply(vec![
+        service(500, "Dienst 050a"),
+        service(501, "Dienst 000"),
+        service(502, "dienst 999"),
+    ]);
+    let mut expected: Vec<String> = (1..=100).map(|n| format!("Dienst {n:03}")).collect();
+    expected.extend(["Dienst 050a", "Dienst 000", "dienst 999"].map(String::from));
+    expected.sort_by_key(|n| n.to_lowercase());
+    let page = |page, per_page| {
+        search(
+            &index,
+            Query {
+                page,
+                per_page,
+                ..Query::default()
+            },
+        )
+    };
+    let mut got: Vec<String> = Vec::new();
+    for p in 1..=2 {
+        got.extend(names(&page(p, 100)).into_iter().map(String::from));
+    }
+    assert_eq!(got, expected);
+    // A renamed service moves to its new place.
+    drop(page);
+    index.apply(vec![service(1, "Zorgdienst")]);
+    let last = search(
+        &index,
+        Query {
+            per_page: 1,
+            page: 103,
+            ..Query::default()
+        },
+    );
+    assert_eq!(names(&last), ["Zorgdienst"]);
+}
+
+#[test]
 fn pages_continue_without_overlap_and_total_counts_all() {
     let records = (1..=25)
         .map(|n| service(n, &format!("Steunpunt {n:02}")).describe("mantelzorg"))
