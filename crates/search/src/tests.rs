@@ -659,7 +659,6 @@ fn ties_go_by_name_also_between_ranked_and_newly_added_services() {
     }
     assert_eq!(got, expected);
     // A renamed service moves to its new place.
-    drop(page);
     index.apply(vec![service(1, "Zorgdienst")]);
     let last = search(
         &index,
