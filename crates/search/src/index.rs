@@ -63,6 +63,14 @@ const TAIL_ONLY: f32 = 0.4;
 /// The nearest known words of a misspelled word whose compounds are searched too.
 const MAX_CORRECTIONS: usize = 3;
 
+/// Added to a word's score in a document where the word is found without a typing error, so
+/// that within a word such a match beats any typo (`offer` keeps the maximum)...
+const SPELLED: f32 = 1_000.0;
+/// ...and then, per word found so, to the document's score: fewer typos rank first, as in
+/// Typesense or Meilisearch, before field weights and rarity decide. Far above any sum of
+/// weights (at most a few thousand for 32 words).
+const SPELLED_TIER: f64 = 100_000.0;
+
 /// Query words beyond this are ignored: each word is one bit of a u32 mask.
 const MAX_WORDS: usize = 32;
 
@@ -143,25 +151,32 @@ impl fmt::Debug for Index {
 struct Found {
     doc: u32,
     name_rank: u32,
-    score: f32,
+    score: f64,
     distance: Option<f64>,
 }
 
 const UNRANKED: u32 = u32::MAX;
 
-/// A query word with its expansions (term, quality), found once per search.
+/// A query word with its expansions (term, quality, spelled right), found once per search.
 #[derive(Debug, Default)]
 struct Word {
-    alternatives: Vec<(u32, f32)>,
+    alternatives: Vec<(u32, f32, bool)>,
     /// Head and tail of a compound query word, scored when a document has both.
     both_parts: Option<(u32, u32)>,
 }
 
 impl Word {
-    fn add(&mut self, term: u32, quality: f32) {
-        match self.alternatives.iter_mut().find(|(t, _)| *t == term) {
-            Some((_, q)) => *q = q.max(quality),
-            None => self.alternatives.push((term, quality)),
+    /// `spelled`: found without a typing error (the word itself, its stem, a compound).
+    fn add(&mut self, term: u32, quality: f32, spelled: bool) {
+        match self.alternatives.iter_mut().find(|(t, ..)| *t == term) {
+            Some((_, q, s)) => {
+                if spelled && !*s {
+                    (*q, *s) = (quality, true);
+                } else if spelled == *s {
+                    *q = q.max(quality);
+                }
+            }
+            None => self.alternatives.push((term, quality, spelled)),
         }
     }
 }
@@ -173,8 +188,8 @@ impl Word {
 struct Scratch {
     /// Best score of the current word per document.
     current: Vec<f32>,
-    /// Sum over words.
-    total: Vec<f32>,
+    /// Sum over words (f64: the spelled-right tier is added as a large constant).
+    total: Vec<f64>,
     /// Bit per query word matched.
     mask: Vec<u32>,
     touched: Vec<u32>,
@@ -612,7 +627,7 @@ impl Index {
         self.unranked = 0;
     }
 
-    fn found(&self, doc: u32, score: f32, distance: Option<f64>) -> Found {
+    fn found(&self, doc: u32, score: f64, distance: Option<f64>) -> Found {
         Found {
             doc,
             name_rank: self.docs[doc as usize].name_rank,
@@ -682,8 +697,8 @@ impl Index {
             for link in ["", "s", "e"] {
                 let joined = format!("{}{link}{}", folded[i - 1], folded[i]);
                 if let Some(term) = self.vocab.term(&joined) {
-                    words[i - 1].add(term, JOINED);
-                    words[i].add(term, JOINED);
+                    words[i - 1].add(term, JOINED, true);
+                    words[i].add(term, JOINED, true);
                     break;
                 }
             }
@@ -700,28 +715,28 @@ impl Index {
         let mut word = Word::default();
         let exact = self.vocab.term(folded);
         if let Some(term) = exact {
-            word.add(term, EXACT);
+            word.add(term, EXACT, true);
         }
         let typos = text::allowed_typos(folded.chars().count());
         // An unknown word is probably misspelled: its nearest known words also bring their
         // compounds ("mantelzrg" → mantelzorg → mantelzorgconsulent).
         let mut corrections: Vec<(usize, String)> = Vec::new();
         self.vocab.similar(folded, typos, |surface, term, edits| {
-            word.add(term, typo_quality(edits));
+            word.add(term, typo_quality(edits), edits == 0);
             if exact.is_none() {
                 corrections.push((edits, surface.to_string()));
             }
         });
         self.vocab
-            .compounds_with(folded, |term| word.add(term, COMPOUND_PART));
+            .compounds_with(folded, |term| word.add(term, COMPOUND_PART, true));
         corrections.sort_unstable();
         for (edits, surface) in corrections.iter().take(MAX_CORRECTIONS) {
             let quality = COMPOUND_PART * typo_quality(*edits);
             self.vocab
-                .compounds_with(surface, |term| word.add(term, quality));
+                .compounds_with(surface, |term| word.add(term, quality, false));
         }
         if let Some((head, tail)) = self.vocab.split(folded) {
-            word.add(tail, TAIL_ONLY);
+            word.add(tail, TAIL_ONLY, true);
             word.both_parts = Some((head, tail));
         }
         word
@@ -831,10 +846,11 @@ impl Index {
                     self.alive[d as usize]
                 }
             };
-            for &(term, quality) in &word.alternatives {
+            for &(term, quality, spelled) in &word.alternatives {
+                let bonus = if spelled { SPELLED } else { 0.0 };
                 for p in &self.vocab.postings[term as usize] {
                     if admit(p.doc) {
-                        Scratch::offer(current, touched, p.doc, quality * p.weight);
+                        Scratch::offer(current, touched, p.doc, quality * p.weight + bonus);
                     }
                 }
             }
@@ -845,7 +861,8 @@ impl Index {
                 );
                 intersect(heads, tails, |doc, h, t| {
                     if admit(doc) {
-                        Scratch::offer(current, touched, doc, BOTH_PARTS * (h + t) / 2.0);
+                        let score = BOTH_PARTS * (h + t) / 2.0 + SPELLED;
+                        Scratch::offer(current, touched, doc, score);
                     }
                 });
             }
@@ -862,7 +879,12 @@ impl Index {
                     s.candidates.push(d as u32);
                 }
                 s.mask[d] |= bit;
-                s.total[d] += idf * s.current[d];
+                let best = s.current[d];
+                s.total[d] += if best >= SPELLED {
+                    SPELLED_TIER + f64::from(idf * (best - SPELLED))
+                } else {
+                    f64::from(idf * best)
+                };
                 s.current[d] = 0.0;
             }
             s.touched.clear();
@@ -891,7 +913,7 @@ impl Index {
         for &d in &s.candidates {
             if let Some(distance) = passes(d) {
                 let share = s.mask[d as usize].count_ones() as f32 / n;
-                found.push(self.found(d, s.total[d as usize] * share, distance));
+                found.push(self.found(d, s.total[d as usize] * f64::from(share), distance));
             }
         }
         let relaxed = !found.is_empty();
@@ -974,7 +996,7 @@ impl Index {
                 };
                 Hit {
                     record: Arc::clone(&doc.record),
-                    score: f.score,
+                    score: f.score as f32,
                     distance_km,
                 }
             })

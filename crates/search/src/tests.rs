@@ -235,6 +235,16 @@ fn exact_matches_rank_above_fuzzy_ones() {
         find(&index, "dementie"),
         ["Dementie groep", "Dementia support group"]
     );
+    // Fewer typos first, whatever the field: the right word in a description beats a
+    // misspelling in a name (as in Typesense and Meilisearch).
+    let index = Index::build(vec![
+        service(1, "Dementia support group"),
+        service(2, "Ontmoetingsgroep").describe("Voor mensen met dementie."),
+    ]);
+    assert_eq!(
+        find(&index, "dementie"),
+        ["Ontmoetingsgroep", "Dementia support group"]
+    );
 }
 
 #[test]
