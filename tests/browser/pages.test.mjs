@@ -482,3 +482,82 @@ describe('pages behind a login', () => {
     }
   });
 });
+
+// --- Sociale kaart: the editors' pages, the public error report, the freshness overview --------
+
+const EDITOR = { email: 'lotte.hendriks@demo.mantelkring.nl', password: 'demo-mantelkring-2026' };
+const COORDINATOR = { email: 'karin.mulder@demo.mantelkring.nl', password: 'demo-mantelkring-2026', totp: 'DEMONETWERKCOORDINATORMANTELKRIN' };
+
+describe('sociale kaart: beheer', () => {
+  test('an editor keeps the Steunpunt\'s entries up to date, by keyboard and without JavaScript', { timeout: TEST_TIMEOUT_MS * 2 }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(360);
+    try {
+      await logIn(page, EDITOR);
+      // One organisation: /kaart/beheer goes straight to its dashboard.
+      await page.goto(urlFor('/kaart/beheer'), { waitUntil: 'load' });
+      const dashboard = new URL(page.url()).pathname;
+      assert.match(dashboard, /^\/kaart\/beheer\/organisaties\/[0-9a-f-]{36}$/);
+      const text = await page.textContent('main');
+      assert.ok(text.includes('te lang niet gecontroleerd'), 'the stale service is flagged');
+      const serviceLink = await page.getAttribute('a[href^="/kaart/beheer/diensten/"]', 'href');
+      const locationLink = await page.getAttribute('a[href^="/kaart/beheer/locaties/"]', 'href');
+      const serviceId = serviceLink.split('/')[4];
+      await sweep(t, page, requests, [
+        ['kaart-beheer', dashboard],
+        ['kaart-dienst', serviceLink],
+        ['kaart-dienst-versies', `${serviceLink}/versies`],
+        ['kaart-dienst-nieuw', `${dashboard}/diensten/nieuw`],
+        ['kaart-locatie', locationLink],
+        ['kaart-locatie-versies', `${locationLink}/versies`],
+        ['kaart-locatie-nieuw', `${dashboard}/locaties/nieuw`],
+        ['kaart-profiel', `${dashboard}/profiel`],
+        ['kaart-melding', `/kaart/diensten/${serviceId}/melding`],
+      ]);
+      assert.equal(await page.locator('script').count(), 0, 'no script: everything works without JavaScript');
+
+      // A form with mistakes comes back with an error summary linking to each field (400).
+      await page.setViewportSize({ width: 360, height: HEIGHT });
+      await page.goto(urlFor(serviceLink), { waitUntil: 'load' });
+      await page.fill('#naam', 'x');
+      await page.fill('#website', 'www.zonder-https.example');
+      await Promise.all([page.waitForNavigation(), page.click('form.mk-form button[type=submit]')]);
+      const summary = await page.textContent('.mk-error-summary');
+      assert.ok(summary.includes('Vul een naam in'), summary);
+      assert.equal(await page.getAttribute('#naam', 'aria-invalid'), 'true');
+      await checkPage(t, page, requests, 'kaart-dienst-fouten', 360);
+
+      // "Klopt nog" by keyboard only: Tab to the first button, press Enter.
+      await page.goto(urlFor(dashboard), { waitUntil: 'load' });
+      let found = false;
+      for (let i = 0; i < 80 && !found; i++) {
+        await page.keyboard.press('Tab');
+        found = await page.evaluate(() => {
+          const el = document.activeElement;
+          return !!el && el.tagName === 'BUTTON' && el.closest('form')?.action.endsWith('/klopt-nog');
+        });
+      }
+      assert.ok(found, 'a "Klopt nog" button is reachable with Tab');
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+      assert.ok((await page.textContent('main')).includes('De dienst is gecontroleerd'));
+      assert.ok(!(await page.textContent('main')).includes('te lang niet gecontroleerd'), 'no longer stale');
+      await checkPage(t, page, requests, 'kaart-beheer-gecontroleerd', 360);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+
+  test('the freshness overview, as a network coordinator with TOTP', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(360);
+    try {
+      await logIn(page, COORDINATOR);
+      await sweep(t, page, requests, [['kaart-actualiteit', '/kaart/actualiteit']]);
+      assert.ok((await page.textContent('main')).includes('Steunpunt Mantelzorg Rijnstreek'));
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+});

@@ -6,6 +6,9 @@ use std::time::Duration;
 pub mod kind {
     /// Send one e-mail (payload: `mantelkring::mail::EmailJob`).
     pub const EMAIL: &str = "email";
+    /// Remind organisation editors of their sociale-kaart entries not checked for a long time
+    /// (payload: `{}`; queued daily by the worker, or run with `mantelkring jobs reminders`).
+    pub const DIRECTORY_REMINDERS: &str = "directory_reminders";
 }
 
 /// The payload of an [`kind::EMAIL`] job: one plain-text message to one address.

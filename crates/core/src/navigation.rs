@@ -15,6 +15,10 @@ const HOME: NavItem = NavItem {
     href: "/",
     label_key: "nav-home",
 };
+const MAP: NavItem = NavItem {
+    href: "/kaart",
+    label_key: "nav-map",
+};
 const ACCESSIBILITY: NavItem = NavItem {
     href: "/toegankelijkheid",
     label_key: "nav-accessibility",
@@ -44,6 +48,15 @@ const REGISTER_CAREGIVER: NavItem = NavItem {
     label_key: "nav-register-caregiver",
 };
 
+const DIRECTORY_EDITING: NavItem = NavItem {
+    href: "/kaart/beheer",
+    label_key: "nav-directory-editing",
+};
+const DIRECTORY_FRESHNESS: NavItem = NavItem {
+    href: "/kaart/actualiteit",
+    label_key: "nav-directory-freshness",
+};
+
 /// Who is looking: not logged in, or logged in with the roles they hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visitor<'a> {
@@ -53,11 +66,17 @@ pub enum Visitor<'a> {
 
 /// The menu for a visitor.
 pub fn menu_for(visitor: Visitor<'_>) -> Vec<NavItem> {
-    let mut items = vec![HOME];
+    let mut items = vec![HOME, MAP];
     if let Visitor::User(roles) = visitor {
         let holds = |role: Role| roles.contains(&role);
         if holds(Role::Professional) {
             items.push(REGISTER_CAREGIVER);
+        }
+        if holds(Role::OrganisationEditor) {
+            items.push(DIRECTORY_EDITING);
+        }
+        if holds(Role::NetworkCoordinator) || holds(Role::Administrator) {
+            items.push(DIRECTORY_FRESHNESS);
         }
         if holds(Role::Administrator) {
             items.push(ADMINISTRATION);
@@ -94,10 +113,15 @@ mod tests {
     }
 
     #[test]
-    fn everyone_sees_home_and_the_accessibility_statement() {
+    fn everyone_sees_home_the_social_map_and_the_accessibility_statement() {
         for visitor in all_visitors() {
             let menu = menu_for(visitor);
             assert_eq!(menu.first(), Some(&HOME));
+            assert_eq!(
+                menu.get(1),
+                Some(&MAP),
+                "the public map comes right after home"
+            );
             assert!(menu.contains(&ACCESSIBILITY));
         }
     }
@@ -129,5 +153,25 @@ mod tests {
         let both = [Role::Professional, Role::Administrator];
         let menu = menu_for(Visitor::User(&both));
         assert!(menu.contains(&ADMINISTRATION) && menu.contains(&REGISTER_CAREGIVER));
+    }
+
+    #[test]
+    fn editors_see_their_map_pages_and_coordinators_the_freshness_overview() {
+        for role in Role::ALL {
+            let menu = menu_for(Visitor::User(std::slice::from_ref(&role)));
+            assert_eq!(
+                menu.contains(&DIRECTORY_EDITING),
+                role == Role::OrganisationEditor,
+                "{role:?}"
+            );
+            assert_eq!(
+                menu.contains(&DIRECTORY_FRESHNESS),
+                matches!(role, Role::NetworkCoordinator | Role::Administrator),
+                "{role:?}"
+            );
+        }
+        assert!(!menu_for(Visitor::Anonymous).contains(&DIRECTORY_EDITING));
+        assert!(!menu_for(Visitor::Anonymous).contains(&DIRECTORY_FRESHNESS));
+        assert!(!menu_for(Visitor::User(&[])).contains(&DIRECTORY_EDITING));
     }
 }

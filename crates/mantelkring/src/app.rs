@@ -6,6 +6,7 @@ use crate::mail::{MailSettings, Mailer};
 use crate::worker::Worker;
 use mantelkring_store::{Store, StoreError, StoreOptions, settings};
 use mantelkring_web::WebSettings;
+use mantelkring_web::directory::index::DirectoryIndex;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -48,11 +49,16 @@ pub async fn secret_key(store: &Store) -> Result<Vec<u8>, StartError> {
         .map_err(|e| StartError::Store(StoreError::Migration(format!("secret_key: {e}"))))
 }
 
+/// How often each node asks the database for changes to the sociale kaart (each search also checks
+/// the change sequence first).
+const DIRECTORY_REFRESH: std::time::Duration = std::time::Duration::from_secs(2);
+
 pub struct Application {
     pub store: Store,
     listener: TcpListener,
     router: axum::Router,
     worker: Worker,
+    directory: Arc<DirectoryIndex>,
 }
 
 impl Application {
@@ -81,12 +87,17 @@ impl Application {
             secure_cookies: config.public_url.starts_with("https://"),
             audit_source: format!("mantelkring {}", config.public_url),
             public_url: config.public_url.clone(),
+            directory_stale_after_days: config.directory_stale_after_days,
         };
+        // The search index is built before the first request, from the database.
+        let directory = DirectoryIndex::new(store.clone());
+        directory.refresh().await?;
         let router = mantelkring_web::router(
             store.clone(),
             secret_key(&store).await?,
             web,
             wakeup.clone(),
+            directory.clone(),
         );
         let worker = Worker {
             store: store.clone(),
@@ -95,12 +106,18 @@ impl Application {
             retry_base: config.job_retry_base,
             poll: config.job_poll,
             wakeup,
+            public_url: config.public_url.clone(),
+            stale_after_days: config.directory_stale_after_days,
         };
+        // Recurring work is queued once at start (so it is in the queue before the first request),
+        // then every 24 hours by the worker.
+        worker.schedule_recurring().await?;
         Ok(Application {
             store,
             listener,
             router,
             worker,
+            directory,
         })
     }
 
@@ -117,6 +134,11 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop_worker, worker_stopped) = watch::channel(false);
+        let refresher = tokio::spawn(
+            self.directory
+                .clone()
+                .run_refresh_loop(DIRECTORY_REFRESH, worker_stopped.clone()),
+        );
         let worker = tokio::spawn(self.worker.run(worker_stopped));
         let result = axum::serve(
             self.listener,
@@ -127,6 +149,7 @@ impl Application {
         .await;
         let _ = stop_worker.send(true);
         let _ = worker.await;
+        let _ = refresher.await;
         self.store.close().await;
         result
     }

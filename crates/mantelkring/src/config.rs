@@ -131,6 +131,15 @@ pub struct Settings {
         value_name = "MS"
     )]
     pub job_poll_ms: Option<u64>,
+
+    /// Sociale kaart: days after which an entry its editors have not checked is flagged as stale and they are reminded (at most every 30 days) [default: 183]
+    #[arg(
+        long,
+        env = "MANTELKRING_DIRECTORY_STALE_AFTER_DAYS",
+        global = true,
+        value_name = "DAYS"
+    )]
+    pub directory_stale_after_days: Option<u32>,
 }
 
 /// The settings in force, validated.
@@ -151,6 +160,7 @@ pub struct Config {
     pub job_max_attempts: u32,
     pub job_retry_base: Duration,
     pub job_poll: Duration,
+    pub directory_stale_after_days: u32,
 }
 
 /// A configuration problem: reported in one line, exit code 2.
@@ -299,6 +309,14 @@ impl Settings {
                 "MANTELKRING_JOB_POLL_MS",
                 self.job_poll_ms.or(file.job_poll_ms).unwrap_or(1000),
             )?),
+            directory_stale_after_days: positive(
+                "MANTELKRING_DIRECTORY_STALE_AFTER_DAYS",
+                self.directory_stale_after_days
+                    .or(file.directory_stale_after_days)
+                    .unwrap_or(mantelkring_core::directory::freshness::DEFAULT_STALE_AFTER_DAYS)
+                    .into(),
+            )?
+            .min(36_500) as u32,
             data_dir,
         })
     }
@@ -327,6 +345,31 @@ mod tests {
         assert_eq!(config.database_url, "sqlite://./data/mantelkring.db");
         assert_eq!(config.public_url, "http://127.0.0.1:8080");
         assert_eq!(config.mail_dir, PathBuf::from("./data/mail"));
+        assert_eq!(config.directory_stale_after_days, 183);
+    }
+
+    #[test]
+    fn the_stale_period_of_the_social_map_comes_from_the_file_and_must_be_positive() {
+        let file = write_temp("stale", "directory_stale_after_days = 90\n");
+        let config = Settings {
+            config: Some(file),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(config.directory_stale_after_days, 90);
+        let err = Settings {
+            config: Some(write_temp("stale0", "")),
+            directory_stale_after_days: Some(0),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("MANTELKRING_DIRECTORY_STALE_AFTER_DAYS"),
+            "{err}"
+        );
     }
 
     #[test]

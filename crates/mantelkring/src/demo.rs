@@ -15,7 +15,7 @@ pub const DEMO_PASSWORD: &str = "demo-mantelkring-2026";
 
 pub const REGION: &str = "Regio Leiden (demo)";
 
-const MUNICIPALITIES: &[(&str, &str)] = &[
+pub(crate) const MUNICIPALITIES: &[(&str, &str)] = &[
     ("GM0546", "Leiden"),
     ("GM0547", "Leiderdorp"),
     ("GM0579", "Oegstgeest"),
@@ -27,7 +27,7 @@ const MUNICIPALITIES: &[(&str, &str)] = &[
 ];
 
 /// (name, kind, CBS code of the municipality it sits in)
-const ORGANISATIONS: &[(&str, OrganisationKind, &str)] = &[
+pub(crate) const ORGANISATIONS: &[(&str, OrganisationKind, &str)] = &[
     (
         "Steunpunt Mantelzorg Rijnstreek",
         OrganisationKind::Welfare,
@@ -117,6 +117,14 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         email: "anouk.visser@demo.mantelkring.nl",
         name: "Anouk Visser",
         organisation: Some(1),
+        totp_secret: None,
+    },
+    DemoAccount {
+        role: Role::OrganisationEditor,
+        role_label: "redacteur sociale kaart (steunpunt)",
+        email: "lotte.hendriks@demo.mantelkring.nl",
+        name: "Lotte Hendriks",
+        organisation: Some(0),
         totp_secret: None,
     },
     DemoAccount {
@@ -312,6 +320,8 @@ pub async fn seed(store: &Store) -> Result<Seeded, StoreError> {
         network::add_member(&mut tx, &network_id, &users[i], org, &categories, &consent).await?;
     }
 
+    seed_editor_examples(&mut tx, &organisation_ids[0], &municipality_ids).await?;
+
     // A first e-mail through the job queue, so the demo shows mail arriving in DATA_DIR/mail.
     let welcome = EmailJob {
         to: "beheer@demo.mantelkring.nl".into(),
@@ -323,6 +333,125 @@ pub async fn seed(store: &Store) -> Result<Seeded, StoreError> {
     Ok(Seeded {
         caregiver_person_id: people[ria].clone(),
     })
+}
+
+/// Two services and a location of "Steunpunt Mantelzorg Rijnstreek", so its editor (Lotte) has
+/// something to keep up to date: one checked today, one not checked for 200 days (flagged as stale)
+/// with an open error report. To be replaced by the full demo social map.
+async fn seed_editor_examples(
+    tx: &mut mantelkring_store::Conn,
+    organisation: &str,
+    municipalities: &[(String, String)],
+) -> Result<(), StoreError> {
+    use mantelkring_core::directory::draft::{
+        LocationDraft, PhoneDraft, ServiceDraft, WeeklyHours,
+    };
+    use mantelkring_core::directory::freshness::DAY_MS;
+    use mantelkring_core::directory::model::{Funding, ServiceStatus};
+    use mantelkring_core::time::now_ms;
+    use mantelkring_store::directory::{self, Editor};
+    use uuid::Uuid;
+
+    let bad = |e: String| StoreError::Conflict(e);
+    let organisation_id = Uuid::parse_str(organisation).map_err(|e| bad(e.to_string()))?;
+    let area = |code: &str| -> Result<Uuid, StoreError> {
+        let id = municipalities
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, id)| id.as_str())
+            .unwrap_or_default();
+        Uuid::parse_str(id).map_err(|e| bad(format!("{code}: {e}")))
+    };
+    let hours = |list: &[&str]| -> Result<Vec<WeeklyHours>, StoreError> {
+        list.iter()
+            .map(|h| WeeklyHours::parse(h).ok_or_else(|| bad(format!("openingstijd {h}"))))
+            .collect()
+    };
+    let demo = Editor::system("demo");
+    let office = directory::create_location(
+        tx,
+        Uuid::now_v7(),
+        &LocationDraft {
+            organisation_id,
+            name: "Steunpunt Mantelzorg, kantoor Leiden".into(),
+            description: Some("Op de eerste verdieping, met een lift.".into()),
+            street: "Breestraat 80".into(),
+            postcode: "2311 CS".into(),
+            city: "Leiden".into(),
+            coordinates: None,
+            wheelchair_accessible: true,
+        },
+        &demo,
+    )
+    .await?;
+    let consultant = ServiceDraft {
+        organisation_id,
+        name: "Mantelzorgconsulent".into(),
+        alternate_name: Some("Mantelzorgmakelaar".into()),
+        description: "Een mantelzorgconsulent luistert naar uw verhaal, kijkt met u wat u nodig \
+            hebt om de zorg vol te houden en zoekt samen met u naar hulp."
+            .into(),
+        url: None,
+        email: Some("consulent@steunpunt.example".into()),
+        status: ServiceStatus::Active,
+        application_process: Some("Bel of mail ons. We maken een afspraak bij u thuis.".into()),
+        fees_description: None,
+        eligibility_description: Some("Mantelzorgers in de regio Leiden.".into()),
+        minimum_age: None,
+        maximum_age: None,
+        online: false,
+        categories: vec![
+            "mantelzorgconsulent".into(),
+            "informatie-en-advies".into(),
+            "doelgroep-mantelzorgers".into(),
+        ],
+        funding: vec![Funding::Free],
+        languages: vec!["nl".into(), "en".into()],
+        phones: vec![PhoneDraft {
+            number: "071 555 0200".into(),
+            description: Some("Algemeen".into()),
+        }],
+        hours: hours(&["ma 09:00-17:00", "di 09:00-17:00", "do 09:00-17:00"])?,
+        schedule_note: None,
+        location_ids: vec![office.id],
+        area_ids: vec![area("GM0546")?, area("GM0547")?, area("GM0579")?],
+    };
+    directory::create_service(tx, Uuid::now_v7(), &consultant, &demo, None).await?;
+    let peers = ServiceDraft {
+        name: "Lotgenotengroep mantelzorgers dementie".into(),
+        alternate_name: None,
+        description: "Praten met andere mantelzorgers van iemand met dementie, met koffie en \
+            een gespreksleider van het steunpunt."
+            .into(),
+        email: None,
+        application_process: Some("Aanmelden is niet nodig.".into()),
+        eligibility_description: Some("Mantelzorgers van iemand met dementie.".into()),
+        categories: vec![
+            "lotgenotencontact".into(),
+            "dementie".into(),
+            "doelgroep-dementie".into(),
+        ],
+        languages: vec!["nl".into()],
+        phones: vec![],
+        hours: hours(&["wo 19:30-21:30"])?,
+        schedule_note: Some("Elke tweede woensdag van de maand.".into()),
+        area_ids: vec![area("GM0546")?],
+        ..consultant
+    };
+    let peers_id = Uuid::now_v7();
+    let now = now_ms();
+    directory::create_service(tx, peers_id, &peers, &demo, Some(now - 200 * DAY_MS)).await?;
+    // Its editors were "reminded" just now: the daily reminder job at start then sends nothing,
+    // which keeps the job queue of a fresh demo predictable.
+    directory::set_reminded(tx, &[peers_id], now).await?;
+    directory::report_error(
+        tx,
+        peers_id,
+        "De groep komt sinds kort op donderdag bij elkaar, niet meer op woensdag.",
+        Some("06 12345678"),
+    )
+    .await?;
+    Ok(())
 }
 
 /// What the demo prints: where it runs and how to log in.

@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 use mantelkring::app::{self, Application, StartError};
 use mantelkring::config::{Config, LogFormat, SETTINGS_HELP, Settings};
+use mantelkring::hsds_io::{self, Format};
 use mantelkring::{demo, import};
 use mantelkring_core::api_token::{self, ApiScope};
 use mantelkring_core::identity::Email;
@@ -51,10 +52,29 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
-    /// Import reference data from a file (all or nothing; --dry-run only checks)
+    /// Import reference data or the sociale kaart from a file (all or nothing; --dry-run only checks)
     Import {
         #[command(subcommand)]
         what: ImportKind,
+    },
+    /// Export data to a file
+    Export {
+        #[command(subcommand)]
+        what: ExportKind,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportKind {
+    /// Every service of the sociale kaart as Open Referral HSDS 3.0, fully nested
+    ///
+    /// One service per line (NDJSON), or one JSON array when PATH ends in .json; every status,
+    /// also inactive and defunct services. `import hsds` of this file into an installation with
+    /// the same municipalities gives the same map (ids included).
+    Hsds {
+        /// The file to write (overwritten)
+        #[arg(value_name = "PATH")]
+        file: std::path::PathBuf,
     },
 }
 
@@ -76,6 +96,59 @@ enum ImportKind {
         /// Only check the file and report; the database is not opened
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Services of the sociale kaart in Open Referral HSDS 3.0 JSON
+    ///
+    /// PATH holds fully nested HSDS services (as GET /hsds/services/{id} and `export hsds`
+    /// give them): a JSON array, an HSDS page ({"contents": […]}) or NDJSON (one service per
+    /// line). Kept: service, organization (kind from the attribute with link_type
+    /// mantelkring:organisatiesoort, else welfare), locations with their address, weekly
+    /// schedules (freq WEEKLY, byday, opens_at/closes_at HH:MM local time; a schedule with only
+    /// a description is the schedule note), service areas (CBS code GM0546 in uri or
+    /// description, else the municipality's name), phones, languages (ISO 639 code), funding
+    /// (wmo, wlz, zvw, gratis, eigen-betaling), categories (attributes with a term of
+    /// /hsds/taxonomy_terms), online (attribute mantelkring:online), assured_date.
+    ///
+    /// Everything is checked first, also against the database (unknown CBS codes, ids of
+    /// another organisation). Every problem is printed as "regel N, veld X: …" (in a JSON array
+    /// "dienst N", N the index from 0) and then nothing is written (exit code 2). Otherwise all
+    /// is written in one transaction: missing organisations are created in --region, services
+    /// and locations keep their ids and are updated when they exist.
+    Hsds {
+        /// The JSON or NDJSON file
+        #[arg(value_name = "PATH")]
+        file: std::path::PathBuf,
+        /// Check everything (also against the database) and report; nothing is written
+        #[arg(long)]
+        dry_run: bool,
+        /// Region for new organisations [default: the first region by name]
+        #[arg(long, value_name = "NAME")]
+        region: Option<String>,
+    },
+    /// Services of the sociale kaart from a simple CSV, one row per service
+    ///
+    /// UTF-8, comma-separated, a header line with these columns in any order (the first four
+    /// are required, the others may be left out or empty):
+    /// id,organization_id,organization_name,name,description,categories,funding,online,email,url,phone,location_name,street,postcode,city,latitude,longitude,hours,areas,languages
+    ///
+    /// id and organization_id are UUIDs. Lists are separated by |: categories (codes of
+    /// /hsds/taxonomy_terms, e.g. respijtzorg|lotgenotencontact), funding (wmo, wlz, zvw, gratis,
+    /// eigen-betaling), hours (ma 09:00-17:00|do 19:00-21:00), areas (CBS codes GM0546|GM0537),
+    /// languages (nl|en). online is ja or nee. A location needs location_name, street, postcode
+    /// and city; latitude and longitude (with a decimal point) are optional. Rows of one
+    /// organisation with the same location name, street and postcode share the location. Every
+    /// service is active. Checking, problems ("regel N, veld X: …", exit code 2, nothing
+    /// written) and writing as for `import hsds`.
+    HsdsCsv {
+        /// The CSV file
+        #[arg(value_name = "PATH")]
+        file: std::path::PathBuf,
+        /// Check everything (also against the database) and report; nothing is written
+        #[arg(long)]
+        dry_run: bool,
+        /// Region for new organisations [default: the first region by name]
+        #[arg(long, value_name = "NAME")]
+        region: Option<String>,
     },
 }
 
@@ -119,6 +192,10 @@ enum JobsAction {
     },
     /// Put a failed job back in the queue
     Retry { id: i64 },
+    /// Sociale kaart: queue the reminder e-mails to editors of entries not checked for
+    /// DIRECTORY_STALE_AFTER_DAYS (at most once in 30 days per entry) now, instead of waiting for
+    /// the daily run; a running server's worker sends them
+    Reminders,
 }
 
 fn init_logging(config: &Config) {
@@ -220,6 +297,25 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
         Command::Import {
             what: ImportKind::Pc4 { file, dry_run },
         } => import::pc4(&config, &file, dry_run).await,
+        Command::Import {
+            what:
+                ImportKind::Hsds {
+                    file,
+                    dry_run,
+                    region,
+                },
+        } => hsds_io::import(&config, &file, Format::Hsds, dry_run, region.as_deref()).await,
+        Command::Import {
+            what:
+                ImportKind::HsdsCsv {
+                    file,
+                    dry_run,
+                    region,
+                },
+        } => hsds_io::import(&config, &file, Format::Csv, dry_run, region.as_deref()).await,
+        Command::Export {
+            what: ExportKind::Hsds { file },
+        } => hsds_io::export(&config, &file).await,
         Command::Jobs { action } => {
             let store = app::open_store(&config).await?;
             let code = match action {
@@ -237,6 +333,19 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
                             job.last_error.unwrap_or_default()
                         );
                     }
+                    ExitCode::SUCCESS
+                }
+                JobsAction::Reminders => {
+                    let done = mantelkring::worker::directory_reminders(
+                        &store,
+                        &config.public_url,
+                        config.directory_stale_after_days,
+                    )
+                    .await?;
+                    println!(
+                        "herinneringen in de wachtrij / reminders queued: {} e-mail(s) aan redacteuren van {} organisatie(s), over {} dienst(en)",
+                        done.emails, done.organisations, done.services
+                    );
                     ExitCode::SUCCESS
                 }
                 JobsAction::Retry { id } => {

@@ -4,14 +4,21 @@
 use crate::mail::{MailError, Mailer};
 use lettre::message::Mailbox;
 use mantelkring_core::jobs::{EmailJob, kind, retry_delay};
-use mantelkring_store::Store;
+use mantelkring_core::time::now_ms;
 use mantelkring_store::jobs::{self, ClaimedJob, FailureOutcome};
+use mantelkring_store::{Store, StoreError};
+use mantelkring_web::directory::freshness::{Reminded, queue_reminders};
+use mantelkring_web::i18n::I18n;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
+use tokio::time::Instant;
 
 /// How long a claimed job stays reserved for the worker that claimed it.
 const LEASE: Duration = Duration::from_secs(300);
+
+/// How often recurring work (the sociale-kaart reminders) is queued.
+pub const RECURRING_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
 #[derive(Clone)]
 pub struct Worker {
@@ -21,6 +28,25 @@ pub struct Worker {
     pub retry_base: Duration,
     pub poll: Duration,
     pub wakeup: Arc<Notify>,
+    /// Where people reach this installation (links in reminder e-mails).
+    pub public_url: String,
+    /// Sociale kaart: days after which an unchecked entry is stale.
+    pub stale_after_days: u32,
+}
+
+/// The sociale-kaart reminder pass (job kind `directory_reminders`, `mantelkring jobs
+/// reminders`), in one transaction: the e-mails to the editors of stale entries are queued and
+/// those entries marked as reminded together (see `queue_reminders`).
+pub async fn directory_reminders(
+    store: &Store,
+    public_url: &str,
+    stale_after_days: u32,
+) -> Result<Reminded, StoreError> {
+    let i18n = I18n::load().map_err(StoreError::Conflict)?;
+    let mut tx = store.begin_write().await?;
+    let done = queue_reminders(&mut tx, &i18n, public_url, stale_after_days, now_ms()).await?;
+    tx.commit().await?;
+    Ok(done)
 }
 
 /// What one run of the worker did.
@@ -73,17 +99,60 @@ impl Worker {
                     .map_err(|e| MailError::Permanent(format!("onleesbare e-mailopdracht: {e}")))?;
                 self.mailer.send(&self.mail_from, &email).await
             }
+            kind::DIRECTORY_REMINDERS => {
+                let done = self
+                    .directory_reminders()
+                    .await
+                    .map_err(|e| MailError::Transient(e.to_string()))?;
+                tracing::info!(
+                    organisations = done.organisations,
+                    emails = done.emails,
+                    services = done.services,
+                    "sociale kaart: reminders queued"
+                );
+                Ok(())
+            }
             other => Err(MailError::Permanent(format!(
                 "onbekende soort taak '{other}'"
             ))),
         }
     }
 
-    /// Runs jobs until `shutdown` becomes true; a job in progress is finished first.
+    async fn directory_reminders(&self) -> Result<Reminded, StoreError> {
+        directory_reminders(&self.store, &self.public_url, self.stale_after_days).await
+    }
+
+    /// Queues the recurring jobs that are not queued yet (today: the sociale-kaart reminders).
+    /// Called at start and then every [`RECURRING_EVERY`] by [`Worker::run`].
+    pub async fn schedule_recurring(&self) -> Result<bool, StoreError> {
+        let queued = jobs::enqueue_unless_pending(
+            &self.store,
+            kind::DIRECTORY_REMINDERS,
+            &serde_json::json!({}),
+            3,
+        )
+        .await?;
+        if queued.is_some() {
+            self.wakeup.notify_one();
+        }
+        Ok(queued.is_some())
+    }
+
+    /// Runs jobs until `shutdown` becomes true; a job in progress is finished first. Every
+    /// [`RECURRING_EVERY`] (the first time one period after start, when `Application::build` has
+    /// just done it) it queues the recurring jobs.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let mut next_recurring = Instant::now() + RECURRING_EVERY;
         loop {
             if *shutdown.borrow() {
                 return;
+            }
+            if Instant::now() >= next_recurring {
+                next_recurring = Instant::now() + RECURRING_EVERY;
+                if let Err(e) = self.schedule_recurring().await {
+                    tracing::warn!(error = %e, "recurring jobs not queued; trying again later");
+                    next_recurring = Instant::now() + self.poll.max(Duration::from_secs(60));
+                }
             }
             match self.run_once().await {
                 Ok(Ran::Nothing) => {

@@ -487,6 +487,17 @@ impl Index {
         self.docs.len()
     }
 
+    /// Every service in the index, by name (then id): for lists that page through the whole map.
+    pub fn records(&self) -> Vec<Arc<ServiceRecord>> {
+        let mut out: Vec<_> = self
+            .by_id
+            .values()
+            .map(|doc| Arc::clone(&self.docs[*doc as usize].record))
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        out
+    }
+
     pub fn get(&self, id: Uuid) -> Option<Arc<ServiceRecord>> {
         let doc = *self.by_id.get(&id)?;
         Some(Arc::clone(&self.docs[doc as usize].record))

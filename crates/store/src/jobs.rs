@@ -94,6 +94,32 @@ pub async fn enqueue(
     Ok(id)
 }
 
+/// Enqueues a job of `kind` unless one is already queued or running (for recurring work such as
+/// the daily reminders). Returns the new job's id, or `None` when one was pending. On SQLite the
+/// write transaction serialises nodes; on PostgreSQL two nodes starting at the same moment may
+/// both enqueue, so such jobs must be harmless to run twice.
+pub async fn enqueue_unless_pending(
+    store: &Store,
+    kind: &str,
+    payload: &impl Serialize,
+    max_attempts: u32,
+) -> Result<Option<i64>> {
+    let mut tx = store.begin_write().await?;
+    let (pending,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM jobs WHERE kind = $1 AND status IN ('queued', 'running')",
+    )
+    .bind(kind)
+    .fetch_one(&mut *tx)
+    .await?;
+    if pending > 0 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let id = enqueue(&mut tx, kind, payload, max_attempts).await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
 /// Claims the next due job, if any, holding it for `lease`.
 pub async fn claim(store: &Store, lease: Duration) -> Result<Option<ClaimedJob>> {
     let now = now_ms();

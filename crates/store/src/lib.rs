@@ -14,6 +14,7 @@ pub mod audit_search;
 pub mod avg;
 pub mod base;
 mod dialect;
+pub mod directory;
 pub mod identity;
 pub mod jobs;
 mod migrate;

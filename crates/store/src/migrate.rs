@@ -51,6 +51,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0006_postcodes.sql"),
         postgres: include_str!("../migrations/postgres/0006_postcodes.sql"),
     },
+    MigrationFile {
+        version: 7,
+        name: "directory",
+        sqlite: include_str!("../migrations/sqlite/0007_directory.sql"),
+        postgres: include_str!("../migrations/postgres/0007_directory.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {

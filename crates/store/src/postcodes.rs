@@ -91,7 +91,7 @@ async fn existing(conn: &mut Conn, batch: &[PostcodeArea]) -> Result<usize> {
 }
 
 /// `($1, $2, $3), ($4, $5, $6)` for 2 rows of 3 parameters.
-fn placeholders(rows: usize, per_row: usize) -> String {
+pub(crate) fn placeholders(rows: usize, per_row: usize) -> String {
     (0..rows)
         .map(|row| format!("({})", numbered(row * per_row + 1, per_row)))
         .collect::<Vec<_>>()
@@ -99,7 +99,7 @@ fn placeholders(rows: usize, per_row: usize) -> String {
 }
 
 /// `$first, …` — `n` numbered parameters.
-fn numbered(first: usize, n: usize) -> String {
+pub(crate) fn numbered(first: usize, n: usize) -> String {
     (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()

@@ -105,10 +105,14 @@ fn message_stem(status: StatusCode) -> &'static str {
 }
 
 fn is_api_path(path: &str) -> bool {
-    path.starts_with("/api/") || path == "/healthz" || path == "/readyz"
+    path.starts_with("/api/")
+        || path == "/hsds"
+        || path.starts_with("/hsds/")
+        || path == "/healthz"
+        || path == "/readyz"
 }
 
-/// The error answer for `status`: JSON under `/api/`, an HTML page elsewhere.
+/// The error answer for `status`: JSON under `/api/` and `/hsds/`, an HTML page elsewhere.
 pub fn error_response(
     state: &AppState,
     lang: Lang,

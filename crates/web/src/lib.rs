@@ -11,8 +11,10 @@ pub mod admin;
 pub mod api;
 pub mod api_tokens;
 mod assets;
+pub mod directory;
 pub mod errors;
 pub mod forms;
+pub mod hsds;
 pub mod i18n;
 pub mod identity;
 pub mod log_search;
@@ -48,6 +50,8 @@ pub struct WebSettings {
     pub audit_source: String,
     /// Where people reach this installation; used in links in e-mail.
     pub public_url: String,
+    /// Sociale kaart: an entry not checked for this many days is flagged as stale.
+    pub directory_stale_after_days: u32,
 }
 
 impl Default for WebSettings {
@@ -58,6 +62,8 @@ impl Default for WebSettings {
             secure_cookies: false,
             audit_source: "mantelkring".into(),
             public_url: "http://127.0.0.1:8080".into(),
+            directory_stale_after_days:
+                mantelkring_core::directory::freshness::DEFAULT_STALE_AFTER_DAYS,
         }
     }
 }
@@ -75,6 +81,7 @@ struct Inner {
     openapi_json: String,
     api_reference: api::reference::ApiReference,
     job_wakeup: Arc<Notify>,
+    directory: Arc<directory::index::DirectoryIndex>,
 }
 
 impl AppState {
@@ -94,6 +101,10 @@ impl AppState {
     pub fn job_wakeup(&self) -> &Arc<Notify> {
         &self.0.job_wakeup
     }
+    /// This node's search index of the sociale kaart.
+    pub fn directory(&self) -> &Arc<directory::index::DirectoryIndex> {
+        &self.0.directory
+    }
 }
 
 /// Builds the application. `secret_key` signs CSRF tokens (and, later, sessions); every node of an
@@ -103,6 +114,7 @@ pub fn router(
     secret_key: Vec<u8>,
     settings: WebSettings,
     job_wakeup: Arc<Notify>,
+    directory: Arc<directory::index::DirectoryIndex>,
 ) -> Router {
     let (api_routes, openapi) = api::routes().split_for_parts();
     let openapi_json = openapi
@@ -116,11 +128,14 @@ pub fn router(
         settings: settings.clone(),
         openapi_json,
         job_wakeup,
+        directory,
     }));
 
     Router::new()
         .merge(pages::routes())
         .merge(api_tokens::routes())
+        .merge(directory::routes())
+        .merge(hsds::routes())
         .merge(api_routes)
         .merge(api::reference::routes())
         .merge(assets::routes())

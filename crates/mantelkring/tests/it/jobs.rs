@@ -37,6 +37,8 @@ fn worker(
         retry_base: Duration::ZERO,
         poll: Duration::from_millis(20),
         wakeup: Arc::new(tokio::sync::Notify::new()),
+        public_url: "http://127.0.0.1".into(),
+        stale_after_days: 183,
     }
 }
 

@@ -44,6 +44,7 @@ pub fn test_config(database_url: &str, dir: &std::path::Path) -> Config {
         job_max_attempts: 3,
         job_retry_base: Duration::ZERO,
         job_poll: Duration::from_millis(50),
+        directory_stale_after_days: 183,
     }
 }
 

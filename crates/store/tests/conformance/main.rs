@@ -4,6 +4,7 @@
 mod administration;
 mod api_tokens;
 mod base;
+mod directory;
 mod identity;
 mod jobs;
 mod postcodes;

@@ -118,6 +118,12 @@ impl ApiError {
     }
 }
 
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError::App(e)
+    }
+}
+
 impl From<mantelkring_store::StoreError> for ApiError {
     fn from(e: mantelkring_store::StoreError) -> Self {
         ApiError::App(AppError::from(e))
