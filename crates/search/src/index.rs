@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use mantelkring_core::directory::model::{ServiceRecord, Weekday};
+use mantelkring_core::directory::model::{Funding, ServiceRecord, Weekday};
 use mantelkring_core::directory::opening;
 use mantelkring_core::directory::taxonomy::{self, TERMS};
 use mantelkring_core::geo::{BoundingBox, Coordinates, bounding_box, distance_km};
@@ -63,6 +63,14 @@ const TAIL_ONLY: f32 = 0.4;
 /// The nearest known words of a misspelled word whose compounds are searched too.
 const MAX_CORRECTIONS: usize = 3;
 
+/// Added to a word's score in a document where the word is found without a typing error, so
+/// that within a word such a match beats any typo (`offer` keeps the maximum)...
+const SPELLED: f32 = 1_000.0;
+/// ...and then, per word found so, to the document's score: fewer typos rank first, as in
+/// Typesense or Meilisearch, before field weights and rarity decide. Far above any sum of
+/// weights (at most a few thousand for 32 words).
+const SPELLED_TIER: f64 = 100_000.0;
+
 /// Query words beyond this are ignored: each word is one bit of a u32 mask.
 const MAX_WORDS: usize = 32;
 
@@ -95,6 +103,10 @@ struct Doc {
     sort_name: Box<str>,
     /// Its first eight bytes as a number: most ties are decided without touching the string.
     name_key: u64,
+    /// Place in the order of (name, id) among the documents ranked together; `UNRANKED` for
+    /// documents added since. Why: a broad query ties thousands of scores, and comparing two
+    /// numbers beats comparing two names.
+    name_rank: u32,
     categories: Categories,
     /// Bit per `Funding` variant.
     funding: u8,
@@ -116,6 +128,8 @@ pub struct Index {
     by_id: HashMap<Uuid, u32>,
     /// Documents per served municipality: the services that come to you there.
     by_municipality: HashMap<Uuid, Vec<u32>>,
+    /// Documents added since names were last ranked.
+    unranked: usize,
     vocab: Vocab,
     grid: Grid,
     watermark: i64,
@@ -131,27 +145,38 @@ impl fmt::Debug for Index {
     }
 }
 
-/// A document that passed the filters.
+/// A document that passed the filters, with what the ordering reads (no trip to the document
+/// for most comparisons).
 #[derive(Debug, Clone, Copy)]
 struct Found {
     doc: u32,
-    score: f32,
+    name_rank: u32,
+    score: f64,
     distance: Option<f64>,
 }
 
-/// A query word with its expansions (term, quality), found once per search.
+const UNRANKED: u32 = u32::MAX;
+
+/// A query word with its expansions (term, quality, spelled right), found once per search.
 #[derive(Debug, Default)]
 struct Word {
-    alternatives: Vec<(u32, f32)>,
+    alternatives: Vec<(u32, f32, bool)>,
     /// Head and tail of a compound query word, scored when a document has both.
     both_parts: Option<(u32, u32)>,
 }
 
 impl Word {
-    fn add(&mut self, term: u32, quality: f32) {
-        match self.alternatives.iter_mut().find(|(t, _)| *t == term) {
-            Some((_, q)) => *q = q.max(quality),
-            None => self.alternatives.push((term, quality)),
+    /// `spelled`: found without a typing error (the word itself, its stem, a compound).
+    fn add(&mut self, term: u32, quality: f32, spelled: bool) {
+        match self.alternatives.iter_mut().find(|(t, ..)| *t == term) {
+            Some((_, q, s)) => {
+                if spelled && !*s {
+                    (*q, *s) = (quality, true);
+                } else if spelled == *s {
+                    *q = q.max(quality);
+                }
+            }
+            None => self.alternatives.push((term, quality, spelled)),
         }
     }
 }
@@ -163,8 +188,8 @@ impl Word {
 struct Scratch {
     /// Best score of the current word per document.
     current: Vec<f32>,
-    /// Sum over words.
-    total: Vec<f32>,
+    /// Sum over words (f64: the spelled-right tier is added as a large constant).
+    total: Vec<f64>,
     /// Bit per query word matched.
     mask: Vec<u32>,
     touched: Vec<u32>,
@@ -254,6 +279,8 @@ struct Filters {
     within: Option<(f64, BoundingBox)>,
     /// Distance sort: every match needs its distance, not only the page's.
     by_distance: bool,
+    /// Whether `check` has anything to do: a text-only query skips it.
+    any: bool,
 }
 
 impl Filters {
@@ -277,7 +304,16 @@ impl Filters {
             (Some(near), Some(km)) => Some((km, bounding_box(near.point, km))),
             _ => None,
         };
+        let any = categories.is_some()
+            || !q.funding.is_empty()
+            || q.online
+            || q.organisation.is_some()
+            || q.modified_after.is_some()
+            || q.municipality.is_some()
+            || q.open_now
+            || q.near.is_some();
         Some(Filters {
+            any,
             categories,
             funding: q.funding.iter().fold(0, |m, f| m | funding_bit(*f)),
             online: q.online,
@@ -298,7 +334,11 @@ impl Filters {
 
     /// `None`: filtered out. `Some(distance)`: kept, with the distance when it was needed.
     /// Cheapest tests first.
+    #[inline]
     fn check(&self, doc: &Doc) -> Option<Option<f64>> {
+        if !self.any {
+            return Some(None);
+        }
         if self
             .categories
             .is_some_and(|c| !c.intersects(&doc.categories))
@@ -347,7 +387,7 @@ fn nearest(doc: &Doc, point: Coordinates) -> Option<f64> {
         .min_by(f64::total_cmp)
 }
 
-fn funding_bit(f: mantelkring_core::directory::model::Funding) -> u8 {
+fn funding_bit(f: Funding) -> u8 {
     1 << (f as u8)
 }
 
@@ -374,6 +414,7 @@ impl Index {
             live: 0,
             by_id: HashMap::with_capacity(records.len()),
             by_municipality: HashMap::new(),
+            unranked: 0,
             vocab: Vocab::default(),
             grid: Grid::default(),
             watermark: 0,
@@ -399,7 +440,7 @@ impl Index {
             last.insert(r.id, i);
             self.watermark = self.watermark.max(r.change_seq);
         }
-        let mut read = Vec::with_capacity(changed.len());
+        let before = self.unranked;
         for (i, r) in changed.into_iter().enumerate() {
             if last[&r.id] != i {
                 continue;
@@ -409,13 +450,14 @@ impl Index {
             }
             if r.status.is_listed() {
                 let words = self.read(&r);
-                read.push((r, words));
+                self.push(r, &words);
             }
         }
-        for (r, words) in read {
-            self.push(r, &words);
-        }
         self.compact_if_worthwhile();
+        // Ranking sorts every name: worth it once enough documents go without.
+        if self.unranked > before && self.unranked > (self.live / 16).max(64) {
+            self.rank_names();
+        }
     }
 
     pub fn remove(&mut self, id: Uuid) {
@@ -561,6 +603,7 @@ impl Index {
         key[..prefix.len()].copy_from_slice(prefix);
         self.docs.push(Doc {
             name_key: u64::from_be_bytes(key),
+            name_rank: UNRANKED,
             sort_name,
             categories,
             funding: r.funding.iter().fold(0, |m, f| m | funding_bit(*f)),
@@ -573,6 +616,35 @@ impl Index {
         });
         self.alive.push(true);
         self.live += 1;
+        self.unranked += 1;
+    }
+
+    /// Ranks every live document by (name, id). Ranks only compare with ranks given in the same
+    /// pass; compaction keeps them valid (it keeps order).
+    fn rank_names(&mut self) {
+        let docs = &self.docs;
+        let mut order: Vec<u32> = (0..docs.len() as u32)
+            .filter(|&d| self.alive[d as usize])
+            .collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (da, db) = (&docs[a as usize], &docs[b as usize]);
+            da.sort_name
+                .cmp(&db.sort_name)
+                .then_with(|| da.record.id.cmp(&db.record.id))
+        });
+        for (rank, d) in order.into_iter().enumerate() {
+            self.docs[d as usize].name_rank = rank as u32;
+        }
+        self.unranked = 0;
+    }
+
+    fn found(&self, doc: u32, score: f64, distance: Option<f64>) -> Found {
+        Found {
+            doc,
+            name_rank: self.docs[doc as usize].name_rank,
+            score,
+            distance,
+        }
     }
 
     fn kill(&mut self, doc: u32) {
@@ -636,8 +708,8 @@ impl Index {
             for link in ["", "s", "e"] {
                 let joined = format!("{}{link}{}", folded[i - 1], folded[i]);
                 if let Some(term) = self.vocab.term(&joined) {
-                    words[i - 1].add(term, JOINED);
-                    words[i].add(term, JOINED);
+                    words[i - 1].add(term, JOINED, true);
+                    words[i].add(term, JOINED, true);
                     break;
                 }
             }
@@ -654,28 +726,28 @@ impl Index {
         let mut word = Word::default();
         let exact = self.vocab.term(folded);
         if let Some(term) = exact {
-            word.add(term, EXACT);
+            word.add(term, EXACT, true);
         }
         let typos = text::allowed_typos(folded.chars().count());
         // An unknown word is probably misspelled: its nearest known words also bring their
         // compounds ("mantelzrg" → mantelzorg → mantelzorgconsulent).
         let mut corrections: Vec<(usize, String)> = Vec::new();
         self.vocab.similar(folded, typos, |surface, term, edits| {
-            word.add(term, typo_quality(edits));
+            word.add(term, typo_quality(edits), edits == 0);
             if exact.is_none() {
                 corrections.push((edits, surface.to_string()));
             }
         });
         self.vocab
-            .compounds_with(folded, |term| word.add(term, COMPOUND_PART));
+            .compounds_with(folded, |term| word.add(term, COMPOUND_PART, true));
         corrections.sort_unstable();
         for (edits, surface) in corrections.iter().take(MAX_CORRECTIONS) {
             let quality = COMPOUND_PART * typo_quality(*edits);
             self.vocab
-                .compounds_with(surface, |term| word.add(term, quality));
+                .compounds_with(surface, |term| word.add(term, quality, false));
         }
         if let Some((head, tail)) = self.vocab.split(folded) {
-            word.add(tail, TAIL_ONLY);
+            word.add(tail, TAIL_ONLY, true);
             word.both_parts = Some((head, tail));
         }
         word
@@ -785,10 +857,11 @@ impl Index {
                     self.alive[d as usize]
                 }
             };
-            for &(term, quality) in &word.alternatives {
+            for &(term, quality, spelled) in &word.alternatives {
+                let bonus = if spelled { SPELLED } else { 0.0 };
                 for p in &self.vocab.postings[term as usize] {
                     if admit(p.doc) {
-                        Scratch::offer(current, touched, p.doc, quality * p.weight);
+                        Scratch::offer(current, touched, p.doc, quality * p.weight + bonus);
                     }
                 }
             }
@@ -799,7 +872,8 @@ impl Index {
                 );
                 intersect(heads, tails, |doc, h, t| {
                     if admit(doc) {
-                        Scratch::offer(current, touched, doc, BOTH_PARTS * (h + t) / 2.0);
+                        let score = BOTH_PARTS * (h + t) / 2.0 + SPELLED;
+                        Scratch::offer(current, touched, doc, score);
                     }
                 });
             }
@@ -816,7 +890,12 @@ impl Index {
                     s.candidates.push(d as u32);
                 }
                 s.mask[d] |= bit;
-                s.total[d] += idf * s.current[d];
+                let best = s.current[d];
+                s.total[d] += if best >= SPELLED {
+                    SPELLED_TIER + f64::from(idf * (best - SPELLED))
+                } else {
+                    f64::from(idf * best)
+                };
                 s.current[d] = 0.0;
             }
             s.touched.clear();
@@ -834,11 +913,7 @@ impl Index {
             if s.mask[d as usize] == all
                 && let Some(distance) = passes(d)
             {
-                found.push(Found {
-                    doc: d,
-                    score: s.total[d as usize],
-                    distance,
-                });
+                found.push(self.found(d, s.total[d as usize], distance));
             }
         }
         if !found.is_empty() || words.len() == 1 {
@@ -849,11 +924,7 @@ impl Index {
         for &d in &s.candidates {
             if let Some(distance) = passes(d) {
                 let share = s.mask[d as usize].count_ones() as f32 / n;
-                found.push(Found {
-                    doc: d,
-                    score: s.total[d as usize] * share,
-                    distance,
-                });
+                found.push(self.found(d, s.total[d as usize] * f64::from(share), distance));
             }
         }
         let relaxed = !found.is_empty();
@@ -866,11 +937,7 @@ impl Index {
             return s
                 .admitted_docs
                 .iter()
-                .map(|&doc| Found {
-                    doc,
-                    score: 0.0,
-                    distance: s.distance_of(doc),
-                })
+                .map(|&doc| self.found(doc, 0.0, s.distance_of(doc)))
                 .collect();
         }
         let mut found = Vec::new();
@@ -878,11 +945,7 @@ impl Index {
             if self.alive[d]
                 && let Some(distance) = filters.check(doc)
             {
-                found.push(Found {
-                    doc: d as u32,
-                    score: 0.0,
-                    distance,
-                });
+                found.push(self.found(d as u32, 0.0, distance));
             }
         }
         found
@@ -915,12 +978,19 @@ impl Index {
             } else {
                 Ordering::Equal
             };
-            let (da, db) = (&docs[a.doc as usize], &docs[b.doc as usize]);
             first
                 .then_with(|| b.score.total_cmp(&a.score))
-                .then_with(|| da.name_key.cmp(&db.name_key))
-                .then_with(|| da.sort_name.cmp(&db.sort_name))
-                .then_with(|| da.record.id.cmp(&db.record.id))
+                .then_with(|| {
+                    if a.name_rank != UNRANKED && b.name_rank != UNRANKED {
+                        return a.name_rank.cmp(&b.name_rank);
+                    }
+                    // Same order as the ranks, the long way.
+                    let (da, db) = (&docs[a.doc as usize], &docs[b.doc as usize]);
+                    da.name_key
+                        .cmp(&db.name_key)
+                        .then_with(|| da.sort_name.cmp(&db.sort_name))
+                        .then_with(|| da.record.id.cmp(&db.record.id))
+                })
         };
         if end < found.len() {
             found.select_nth_unstable_by(end - 1, order);
@@ -937,7 +1007,7 @@ impl Index {
                 };
                 Hit {
                     record: Arc::clone(&doc.record),
-                    score: f.score,
+                    score: f.score as f32,
                     distance_km,
                 }
             })

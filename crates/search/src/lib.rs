@@ -124,7 +124,9 @@ pub struct SearchResults {
 #[derive(Debug, Clone)]
 pub struct Hit {
     pub record: Arc<ServiceRecord>,
-    /// Higher is better; 0 without text. Comparable within one search only.
+    /// Higher is better; 0 without text. Comparable within one search only: each word found
+    /// without a typing error adds a large step, so fewer typos rank first, then field weights
+    /// and rarity.
     pub score: f32,
     /// Kilometres from `near` to the nearest location; `None` without `near`, without located
     /// locations, or for a service that is near only because it serves the municipality.

@@ -235,6 +235,16 @@ fn exact_matches_rank_above_fuzzy_ones() {
         find(&index, "dementie"),
         ["Dementie groep", "Dementia support group"]
     );
+    // Fewer typos first, whatever the field: the right word in a description beats a
+    // misspelling in a name (as in Typesense and Meilisearch).
+    let index = Index::build(vec![
+        service(1, "Dementia support group"),
+        service(2, "Ontmoetingsgroep").describe("Voor mensen met dementie."),
+    ]);
+    assert_eq!(
+        find(&index, "dementie"),
+        ["Ontmoetingsgroep", "Dementia support group"]
+    );
 }
 
 #[test]
@@ -628,6 +638,50 @@ fn ties_go_by_name_ignoring_case_and_accents() {
 }
 
 #[test]
+fn ties_go_by_name_also_between_ranked_and_newly_added_services() {
+    // 100 services get name ranks at build; the ones applied later are compared by name.
+    let mut index = Index::build(
+        (1..=100)
+            .map(|n| service(n, &format!("Dienst {n:03}")))
+            .collect(),
+    );
+    index.apply(vec![
+        service(500, "Dienst 050a"),
+        service(501, "Dienst 000"),
+        service(502, "dienst 999"),
+    ]);
+    let mut expected: Vec<String> = (1..=100).map(|n| format!("Dienst {n:03}")).collect();
+    expected.extend(["Dienst 050a", "Dienst 000", "dienst 999"].map(String::from));
+    expected.sort_by_key(|n| n.to_lowercase());
+    let page = |page, per_page| {
+        search(
+            &index,
+            Query {
+                page,
+                per_page,
+                ..Query::default()
+            },
+        )
+    };
+    let mut got: Vec<String> = Vec::new();
+    for p in 1..=2 {
+        got.extend(names(&page(p, 100)).into_iter().map(String::from));
+    }
+    assert_eq!(got, expected);
+    // A renamed service moves to its new place.
+    index.apply(vec![service(1, "Zorgdienst")]);
+    let last = search(
+        &index,
+        Query {
+            per_page: 1,
+            page: 103,
+            ..Query::default()
+        },
+    );
+    assert_eq!(names(&last), ["Zorgdienst"]);
+}
+
+#[test]
 fn pages_continue_without_overlap_and_total_counts_all() {
     let records = (1..=25)
         .map(|n| service(n, &format!("Steunpunt {n:02}")).describe("mantelzorg"))
@@ -840,4 +894,187 @@ fn hits_share_the_indexed_record() {
     let index = Index::build(vec![service(1, "Maatje")]);
     let hit = &search(&index, Query::text("maatje")).hits[0];
     assert!(Arc::ptr_eq(&hit.record, &index.get(id(1)).unwrap()));
+}
+
+// ---- properties over a synthetic index ----
+
+mod properties {
+    use std::sync::OnceLock;
+
+    use mantelkring_core::directory::taxonomy;
+    use mantelkring_core::geo::distance_km;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn index() -> &'static (Index, Vec<PostcodeArea>) {
+        static INDEX: OnceLock<(Index, Vec<PostcodeArea>)> = OnceLock::new();
+        INDEX.get_or_init(|| {
+            let areas = areas();
+            (Index::build(synthetic::generate(600, &areas, 3)), areas)
+        })
+    }
+
+    const WORDS: &[&str] = &[
+        "mantelzorg",
+        "hulp",
+        "dementie",
+        "vrijwilligers",
+        "leiden",
+        "cafe",
+        "respijt",
+        "oppas",
+        "boodschappen",
+        "mantelzrg",
+        "opvang",
+        "dag",
+        "besteding",
+        "de",
+        "zorg",
+        "xylofoon",
+    ];
+    const CODES: &[&str] = &[
+        "respijtzorg",
+        "praktische-hulp",
+        "dementie",
+        "doelgroep-ouderen",
+    ];
+
+    fn query() -> impl Strategy<Value = Query> {
+        (
+            proptest::collection::vec(proptest::sample::select(WORDS), 0..3),
+            proptest::option::of(proptest::sample::select(CODES)),
+            proptest::option::of((0usize..4, 1.0f64..15.0, any::<bool>())),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(words, code, near, free, online, by_distance)| {
+                let areas = &index().1;
+                let (near, within_km) = match near {
+                    Some((i, km, with_area)) => {
+                        let a = &areas[i];
+                        let m = a.municipality.as_deref().unwrap_or(&a.place);
+                        let point = Near {
+                            point: a.centroid,
+                            municipality_id: with_area.then(|| synthetic::municipality_id(m)),
+                        };
+                        (Some(point), Some(km))
+                    }
+                    None => (None, None),
+                };
+                Query {
+                    text: words.join(" "),
+                    categories: code.map(String::from).into_iter().collect(),
+                    near,
+                    within_km,
+                    funding: if free {
+                        vec![Funding::Free]
+                    } else {
+                        Vec::new()
+                    },
+                    online,
+                    sort: if by_distance {
+                        Sort::Distance
+                    } else {
+                        Sort::Relevance
+                    },
+                    ..Query::default()
+                }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Pages of any size concatenate to the same order as one big page; the total does not
+        /// depend on the page; every hit passes every filter.
+        #[test]
+        fn pages_agree_and_hits_pass_the_filters(q in query(), per_page in 1usize..7) {
+            let index = &index().0;
+            let all = index.search(&Query { per_page: 100, ..q.clone() }, MONDAY_10);
+            let mut paged = Vec::new();
+            for page in 1..=(30 / per_page).max(1) {
+                let r = index.search(&Query { page, per_page, ..q.clone() }, MONDAY_10);
+                prop_assert_eq!(r.total, all.total);
+                prop_assert_eq!(r.relaxed, all.relaxed);
+                paged.extend(r.hits.into_iter().map(|h| h.record.id));
+            }
+            let expected: Vec<Uuid> =
+                all.hits.iter().take(paged.len()).map(|h| h.record.id).collect();
+            prop_assert_eq!(paged, expected);
+
+            let codes: Vec<&str> = q
+                .categories
+                .iter()
+                .flat_map(|c| taxonomy::with_descendants(c))
+                .map(|t| t.code)
+                .collect();
+            for hit in &all.hits {
+                let r = &hit.record;
+                if !codes.is_empty() {
+                    prop_assert!(r.categories.iter().any(|c| codes.contains(&c.as_str())));
+                }
+                if !q.funding.is_empty() {
+                    prop_assert!(r.funding.iter().any(|f| q.funding.contains(f)));
+                }
+                prop_assert!(!q.online || r.online);
+                if let (Some(near), Some(km)) = (q.near, q.within_km) {
+                    let nearest = r
+                        .locations
+                        .iter()
+                        .filter_map(|l| l.location.coordinates)
+                        .map(|c| distance_km(near.point, c))
+                        .min_by(f64::total_cmp);
+                    match hit.distance_km {
+                        Some(d) => {
+                            prop_assert!(d <= km);
+                            prop_assert_eq!(Some(d), nearest);
+                        }
+                        None => prop_assert!(
+                            near.municipality_id.is_some_and(|m| r.areas.iter().any(|a| a.municipality_id == m))
+                                && nearest.is_none_or(|d| d > km)
+                        ),
+                    }
+                }
+            }
+            if q.sort == Sort::Distance && q.near.is_some() {
+                let d: Vec<f64> = all.hits.iter().map(|h| h.distance_km.unwrap_or(f64::INFINITY)).collect();
+                prop_assert!(d.windows(2).all(|w| w[0] <= w[1]), "{:?}", d);
+            } else {
+                let s: Vec<f32> = all.hits.iter().map(|h| h.score).collect();
+                prop_assert!(s.windows(2).all(|w| w[0] >= w[1]), "{:?}", s);
+            }
+        }
+
+        /// Every hit of an all-words search has each word somewhere (as itself, a stem, a typo,
+        /// a compound or a category word) — checked the cheap way: one-word searches find it.
+        #[test]
+        fn an_all_words_hit_is_found_by_each_word_alone(words in proptest::collection::vec(proptest::sample::select(WORDS), 2..3)) {
+            let index = &index().0;
+            let q = Query { text: words.join(" "), per_page: 100, ..Query::default() };
+            let all = index.search(&q, MONDAY_10);
+            if all.relaxed || all.hits.is_empty() {
+                return Ok(());
+            }
+            for word in &words {
+                let alone = index.search(&Query { text: word.to_string(), per_page: 100, ..Query::default() }, MONDAY_10);
+                if alone.total > 100 || text_is_stop(word) {
+                    continue; // too many to list, or not a word for the index
+                }
+                let ids: Vec<Uuid> = alone.hits.iter().map(|h| h.record.id).collect();
+                // "dag" + "besteding" may match "dagbesteding" together, not alone.
+                let joined = words.windows(2).any(|w| index.search(&Query::text(format!("{}{}", w[0], w[1])), MONDAY_10).total > 0);
+                if !joined {
+                    for hit in &all.hits {
+                        prop_assert!(ids.contains(&hit.record.id), "{} in {:?}", word, words);
+                    }
+                }
+            }
+        }
+    }
+
+    fn text_is_stop(word: &str) -> bool {
+        crate::text::is_stop_word(word)
+    }
 }
