@@ -293,10 +293,3 @@ pub struct ServiceRecord {
     /// Position in the change sequence of the last change (the index refreshes from this).
     pub change_seq: i64,
 }
-
-impl ServiceRecord {
-    /// Whether a category (or one of its children) is on this service.
-    pub fn has_category(&self, code: &str) -> bool {
-        self.categories.iter().any(|c| c == code)
-    }
-}
