@@ -7,7 +7,8 @@
 use serde::Deserialize;
 
 use mantelkring_core::base::OrganisationKind;
-use mantelkring_core::directory::model::{Funding, ServiceStatus, TimeOfDay, Weekday};
+use mantelkring_core::directory::draft::WeeklyHours;
+use mantelkring_core::directory::model::{Funding, ServiceStatus};
 use mantelkring_core::geo::{Coordinates, Pc4};
 
 const SOCIALE_KAART: &str = include_str!("../demo/sociale-kaart.toml");
@@ -143,19 +144,9 @@ impl Service {
     }
 
     /// The weekly hours, parsed; `None` for a slot that does not read as "ma 09:00-17:00".
-    pub fn opening_hours(&self) -> Vec<Option<(Weekday, TimeOfDay, TimeOfDay)>> {
-        self.hours.iter().map(|h| parse_slot(h)).collect()
+    pub fn opening_hours(&self) -> Vec<Option<WeeklyHours>> {
+        self.hours.iter().map(|h| WeeklyHours::parse(h)).collect()
     }
-}
-
-/// "ma 09:00-17:00" → (Monday, 09:00, 17:00); the closing time must come after the opening time.
-pub fn parse_slot(slot: &str) -> Option<(Weekday, TimeOfDay, TimeOfDay)> {
-    let (day, times) = slot.trim().split_once(' ')?;
-    let (opens, closes) = times.trim().split_once('-')?;
-    let weekday = Weekday::from_code(day)?;
-    let opens = TimeOfDay::parse(opens)?;
-    let closes = TimeOfDay::parse(closes)?;
-    (closes > opens).then_some((weekday, opens, closes))
 }
 
 impl DemoMap {
@@ -199,7 +190,7 @@ pub async fn seed(
     existing: &[(&str, String)],
 ) -> Result<(), mantelkring_store::StoreError> {
     use mantelkring_core::directory::draft::{
-        LocationDraft, OrganisationProfile, PhoneDraft, ServiceDraft, WeeklyHours,
+        LocationDraft, OrganisationProfile, PhoneDraft, ServiceDraft,
     };
     use mantelkring_core::directory::freshness::DAY_MS;
     use mantelkring_core::geo::PostcodeArea as Area;
@@ -278,7 +269,8 @@ pub async fn seed(
             let hours = s
                 .hours
                 .iter()
-                .map(|h| WeeklyHours::parse(h).ok_or_else(|| bad(format!("openingstijd {h}"))))
+                .zip(s.opening_hours())
+                .map(|(h, parsed)| parsed.ok_or_else(|| bad(format!("openingstijd {h}"))))
                 .collect::<Result<Vec<_>, StoreError>>()?;
             let draft = ServiceDraft {
                 organisation_id,
@@ -622,9 +614,9 @@ mod tests {
     #[test]
     fn every_opening_slot_parses_and_closes_after_it_opens() {
         let map = load();
-        assert!(parse_slot("ma 09:00-17:00").is_some());
-        assert!(parse_slot("ma 17:00-09:00").is_none());
-        assert!(parse_slot("maandag 09:00-17:00").is_none());
+        assert!(WeeklyHours::parse("ma 09:00-17:00").is_some());
+        assert!(WeeklyHours::parse("ma 17:00-09:00").is_none());
+        assert!(WeeklyHours::parse("maandag 09:00-17:00").is_none());
         for (_, s) in map.services() {
             for (slot, parsed) in s.hours.iter().zip(s.opening_hours()) {
                 assert!(parsed.is_some(), "{}: '{slot}'", s.key);
@@ -664,7 +656,7 @@ mod tests {
             s.opening_hours()
                 .iter()
                 .flatten()
-                .any(|(_, _, closes)| closes.minutes() > 19 * 60)
+                .any(|h| h.closes.minutes() > 19 * 60)
         };
         assert!(count(&evening) >= 3, "evenings");
         assert!(count(&|s| s.hours.is_empty() && s.schedule_note.is_some()) >= 10);

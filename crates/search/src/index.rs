@@ -754,8 +754,18 @@ impl Index {
     }
 
     pub fn search(&self, query: &Query, now_ms: i64) -> SearchResults {
-        let per_page = query.per_page.clamp(1, 100);
-        let page = query.page.max(1);
+        let window = (query.page.max(1), query.per_page.clamp(1, 100));
+        self.run(query, now_ms, Some(window))
+    }
+
+    /// Every match in one pass, best first; `query.page` and `per_page` are ignored (for lists
+    /// that filter and page on their own, such as the HSDS API).
+    pub fn search_all(&self, query: &Query, now_ms: i64) -> SearchResults {
+        self.run(query, now_ms, None)
+    }
+
+    /// `window`: (page, per page); `None` for every match.
+    fn run(&self, query: &Query, now_ms: i64, window: Option<(usize, usize)>) -> SearchResults {
         let Some(filters) = Filters::new(query, now_ms) else {
             return SearchResults {
                 total: 0,
@@ -776,6 +786,7 @@ impl Index {
             out
         });
         let total = found.len();
+        let (page, per_page) = window.unwrap_or((1, total.max(1)));
         SearchResults {
             total,
             hits: self.page(found, &filters, page, per_page),

@@ -668,6 +668,10 @@ fn ties_go_by_name_also_between_ranked_and_newly_added_services() {
         got.extend(names(&page(p, 100)).into_iter().map(String::from));
     }
     assert_eq!(got, expected);
+    // All matches in one pass are the pages put together.
+    let all = index.search_all(&Query::default(), MONDAY_10);
+    assert_eq!(all.total, expected.len());
+    assert_eq!(names(&all), expected);
     // A renamed service moves to its new place.
     index.apply(vec![service(1, "Zorgdienst")]);
     let last = search(

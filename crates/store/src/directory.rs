@@ -251,50 +251,28 @@ async fn child_rows(
     Ok(rows)
 }
 
+/// One text column of a child table, grouped by service id.
+async fn codes(
+    conn: &mut Conn,
+    table: &str,
+    column: &str,
+    ids: &[String],
+    all: bool,
+) -> Result<HashMap<String, Vec<String>>> {
+    let sql = format!("SELECT service_id, {column} FROM {table}");
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for r in child_rows(conn, &sql, "service_id", ids, all).await? {
+        out.entry(r.try_get(0)?).or_default().push(r.try_get(1)?);
+    }
+    Ok(out)
+}
+
 impl Children {
     async fn load(&mut self, conn: &mut Conn, ids: &[String], all: bool) -> Result<()> {
-        for r in child_rows(
-            conn,
-            "SELECT service_id, term_code FROM directory_service_categories",
-            "service_id",
-            ids,
-            all,
-        )
-        .await?
-        {
-            self.categories
-                .entry(r.try_get(0)?)
-                .or_default()
-                .push(r.try_get(1)?);
-        }
-        for r in child_rows(
-            conn,
-            "SELECT service_id, source FROM directory_service_fundings",
-            "service_id",
-            ids,
-            all,
-        )
-        .await?
-        {
-            self.funding
-                .entry(r.try_get(0)?)
-                .or_default()
-                .push(r.try_get(1)?);
-        }
-        for r in child_rows(
-            conn,
-            "SELECT service_id, code FROM directory_service_languages",
-            "service_id",
-            ids,
-            all,
-        )
-        .await?
-        {
-            self.languages
-                .entry(r.try_get(0)?)
-                .or_default()
-                .push(r.try_get(1)?);
-        }
+        self.categories =
+            codes(conn, "directory_service_categories", "term_code", ids, all).await?;
+        self.funding = codes(conn, "directory_service_fundings", "source", ids, all).await?;
+        self.languages = codes(conn, "directory_service_languages", "code", ids, all).await?;
         for r in child_rows(
             conn,
             "SELECT service_id, position, number, description FROM directory_service_phones",
@@ -582,28 +560,24 @@ async fn write_children(conn: &mut Conn, id: &str, draft: &ServiceDraft) -> Resu
         .execute(&mut *conn)
         .await?;
     }
-    for code in &draft.categories {
-        sqlx::query(
-            "INSERT INTO directory_service_categories (service_id, term_code) VALUES ($1, $2)",
-        )
-        .bind(id)
-        .bind(code)
-        .execute(&mut *conn)
-        .await?;
-    }
-    for f in &draft.funding {
-        sqlx::query("INSERT INTO directory_service_fundings (service_id, source) VALUES ($1, $2)")
-            .bind(id)
-            .bind(f.as_str())
-            .execute(&mut *conn)
-            .await?;
-    }
-    for code in &draft.languages {
-        sqlx::query("INSERT INTO directory_service_languages (service_id, code) VALUES ($1, $2)")
-            .bind(id)
-            .bind(code)
-            .execute(&mut *conn)
-            .await?;
+    let funding: Vec<String> = draft.funding.iter().map(|f| f.as_str().into()).collect();
+    for (table, column, values) in [
+        (
+            "directory_service_categories",
+            "term_code",
+            &draft.categories,
+        ),
+        ("directory_service_fundings", "source", &funding),
+        ("directory_service_languages", "code", &draft.languages),
+    ] {
+        let sql = format!("INSERT INTO {table} (service_id, {column}) VALUES ($1, $2)");
+        for value in values {
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(id)
+                .bind(value)
+                .execute(&mut *conn)
+                .await?;
+        }
     }
     for (i, p) in draft.phones.iter().enumerate() {
         sqlx::query(

@@ -233,6 +233,12 @@ pub async fn my_access_log(
     ))
 }
 
+/// The date part of [`format_time`]: `24-11-2026`.
+pub fn format_date(ms: i64) -> String {
+    let full = format_time(ms);
+    full.split(' ').next().unwrap_or(&full).to_string()
+}
+
 /// Milliseconds since the epoch as `24-11-2026 14:05 (UTC)`.
 pub fn format_time(ms: i64) -> String {
     let secs = ms.div_euclid(1000);

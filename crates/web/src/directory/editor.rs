@@ -198,11 +198,7 @@ pub(super) async fn service_organisation(state: &AppState, id: Uuid) -> Result<U
         .ok_or(AppError::NotFound)
 }
 
-/// `24-11-2026`, from milliseconds since the epoch (UTC).
-pub(super) fn format_date(ms: i64) -> String {
-    let full = crate::people::format_time(ms);
-    full.split(' ').next().unwrap_or(&full).to_string()
-}
+pub(super) use crate::people::format_date;
 
 pub(super) fn status_label(tr: &Tr, status: ServiceStatus) -> String {
     tr.code("dir-status", &status.as_str().replace(' ', "-"))

@@ -126,25 +126,18 @@ impl DirectoryIndex {
         self.read().records()
     }
 
-    /// The ids of every service matching `text`, best first (all pages).
-    pub fn matching(&self, text: &str) -> Vec<Uuid> {
-        let index = self.read();
-        let now = now_ms();
-        let mut query = Query {
+    /// Every service matching `text`, best first, in one pass.
+    pub fn matching(&self, text: &str) -> Vec<Arc<ServiceRecord>> {
+        let query = Query {
             text: text.to_string(),
-            per_page: 100,
-            page: 1,
             ..Query::default()
         };
-        let mut out = Vec::new();
-        loop {
-            let found = index.search(&query, now);
-            out.extend(found.hits.iter().map(|h| h.record.id));
-            if found.hits.is_empty() || out.len() >= found.total {
-                return out;
-            }
-            query.page += 1;
-        }
+        self.read()
+            .search_all(&query, now_ms())
+            .hits
+            .into_iter()
+            .map(|h| h.record)
+            .collect()
     }
 
     /// Refreshes every `every` until `stop` turns true.

@@ -19,6 +19,7 @@ use crate::AppState;
 use crate::errors::AppError;
 use crate::i18n::Tr;
 use crate::pages::{Page, PageRequest};
+use crate::people::format_date;
 
 /// Results per page: short enough for a phone, long enough to compare.
 const PER_PAGE: usize = 10;
@@ -227,15 +228,6 @@ fn format_km(km: f64, tr: &Tr) -> String {
         text
     };
     tr.t1("map-km", "km", &text)
-}
-
-/// The date part of a time, day-month-year.
-pub(crate) fn format_date(ms: i64) -> String {
-    crate::people::format_time(ms)
-        .split(' ')
-        .next()
-        .unwrap_or_default()
-        .to_string()
 }
 
 fn weekday_label(tr: &Tr, day: Weekday) -> String {

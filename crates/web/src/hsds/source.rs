@@ -54,16 +54,10 @@ async fn listed_matching(
 ) -> Result<Vec<Arc<ServiceRecord>>, AppError> {
     let index = state.directory();
     index.refresh_if_stale().await;
-    let all = index.records();
-    let Some(text) = search.filter(|t| !t.trim().is_empty()) else {
-        return Ok(all);
-    };
-    let by_id: HashMap<Uuid, Arc<ServiceRecord>> = all.into_iter().map(|r| (r.id, r)).collect();
-    Ok(index
-        .matching(text)
-        .into_iter()
-        .filter_map(|id| by_id.get(&id).cloned())
-        .collect())
+    Ok(match search.filter(|t| !t.trim().is_empty()) {
+        Some(text) => index.matching(text),
+        None => index.records(),
+    })
 }
 
 /// Every listed service, by name (then id).
