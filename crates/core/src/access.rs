@@ -167,6 +167,23 @@ pub struct Relationship {
     /// The actor is an active member of the person's network, with the person's consent,
     /// and sees these categories.
     pub network_member: Option<Vec<DataCategory>>,
+    /// The caregiver lets this member act on their behalf (a caregiver without e-mail, or who
+    /// asks for it): they may do what the caregiver may in the granted categories; every such
+    /// act is logged with `on_behalf_of`.
+    pub acts_for_caregiver: bool,
+    /// The member holds a professional role (a professional or case manager in the network):
+    /// they may export the care team as FHIR.
+    pub professional: bool,
+}
+
+impl Relationship {
+    /// The actor's own data.
+    pub fn own() -> Relationship {
+        Relationship {
+            is_self: true,
+            ..Relationship::default()
+        }
+    }
 }
 
 /// What the action is about.
@@ -201,6 +218,8 @@ pub enum Purpose {
     Administration,
     DataSubjectRequest,
     Registration,
+    /// A network member acting for the caregiver, with their permission.
+    OnBehalfOfCaregiver,
 }
 
 impl Purpose {
@@ -214,6 +233,7 @@ impl Purpose {
             Purpose::Administration => "administration",
             Purpose::DataSubjectRequest => "data_subject_request",
             Purpose::Registration => "registration",
+            Purpose::OnBehalfOfCaregiver => "on_behalf_of_caregiver",
         }
     }
 }
@@ -271,10 +291,11 @@ pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) -> De
             relationship,
         } => {
             if relationship.is_self {
-                // Own data: see, print and take it along (AVG access and portability); correct it.
+                // Own data: see, print and take it along (AVG access and portability); correct it and
+                // add to it (the caregiver's own network, story and agenda).
                 // Erasure goes through an administrator, so it can respect legal retention duties.
                 return match action {
-                    Read | Print | Export | Update => Allow(Purpose::OwnData),
+                    Read | Print | Export | Update | Create => Allow(Purpose::OwnData),
                     _ => Deny(DenyReason::ActionNotAllowed),
                 };
             }
@@ -297,10 +318,37 @@ pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) -> De
             if *category != DataCategory::Basic && !granted.contains(category) {
                 return Deny(DenyReason::CategoryNotGranted);
             }
+            if relationship.acts_for_caregiver {
+                // Standing in for the caregiver: what they may do, in what they share.
+                return match action {
+                    Read | Print | Create | Update => Allow(Purpose::OnBehalfOfCaregiver),
+                    Export if *category == DataCategory::Basic => {
+                        Allow(Purpose::OnBehalfOfCaregiver)
+                    }
+                    _ => Deny(DenyReason::ActionNotAllowed),
+                };
+            }
             match action {
                 Read | Print => Allow(Purpose::NetworkMember),
-                // Members add to the shared agenda and messages; the rest is the caregiver's.
-                Create if matches!(category, DataCategory::Agenda | DataCategory::Messages) => {
+                // Members add to the shared agenda and messages (and change their own entries
+                // there: a sign-up, an answer); they propose a change to "Mijn situatie" and
+                // propose a new member or a regiehouder (Basic). The caregiver decides.
+                Create
+                    if matches!(
+                        category,
+                        DataCategory::Agenda
+                            | DataCategory::Messages
+                            | DataCategory::Situation
+                            | DataCategory::Basic
+                    ) =>
+                {
+                    Allow(Purpose::NetworkMember)
+                }
+                Update if matches!(category, DataCategory::Agenda | DataCategory::Messages) => {
+                    Allow(Purpose::NetworkMember)
+                }
+                // The care team as FHIR, for the professionals in it.
+                Export if *category == DataCategory::Basic && relationship.professional => {
                     Allow(Purpose::NetworkMember)
                 }
                 _ => Deny(DenyReason::ActionNotAllowed),

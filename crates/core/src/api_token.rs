@@ -30,20 +30,28 @@ pub enum ApiScope {
     PeopleRead,
     /// Search and read the NEN 7513 access log. Log administrators only.
     AuditRead,
+    /// Read the care networks the owner is a member of (members, "Mijn situatie", agenda,
+    /// timeline, as far as the caregiver shares them) and export the care team as FHIR.
+    NetworkRead,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("onbekende toegang '{0}' (kies uit people:read, audit:read) / unknown scope")]
+#[error("onbekende toegang '{0}' (kies uit people:read, audit:read, network:read) / unknown scope")]
 pub struct UnknownScope(pub String);
 
 impl ApiScope {
-    pub const ALL: [ApiScope; 2] = [ApiScope::PeopleRead, ApiScope::AuditRead];
+    pub const ALL: [ApiScope; 3] = [
+        ApiScope::PeopleRead,
+        ApiScope::AuditRead,
+        ApiScope::NetworkRead,
+    ];
 
     /// The stable name, as stored and as used in the API documentation.
     pub fn as_str(self) -> &'static str {
         match self {
             ApiScope::PeopleRead => "people:read",
             ApiScope::AuditRead => "audit:read",
+            ApiScope::NetworkRead => "network:read",
         }
     }
 
@@ -92,6 +100,7 @@ impl ApiScope {
         match self {
             ApiScope::PeopleRead => Role::Professional,
             ApiScope::AuditRead => Role::LogAdministrator,
+            ApiScope::NetworkRead => Role::Professional,
         }
     }
 }
@@ -141,6 +150,20 @@ pub fn required_scope(action: Action, resource: &Resource<'_>) -> Option<ApiScop
             },
             Action::Read,
         ) => Some(ApiScope::PeopleRead),
+        (
+            Resource::PersonData {
+                category: DataCategory::Situation | DataCategory::Agenda | DataCategory::Messages,
+                ..
+            },
+            Action::Read,
+        )
+        | (
+            Resource::PersonData {
+                category: DataCategory::Basic,
+                ..
+            },
+            Action::Export,
+        ) => Some(ApiScope::NetworkRead),
         (Resource::AuditLog, Action::Read | Action::Search) => Some(ApiScope::AuditRead),
         _ => None,
     }
@@ -260,7 +283,7 @@ mod tests {
         for role in Role::ALL {
             let allowed = scopes_allowed_for(&actor(&[], &[role]));
             let expected: Vec<ApiScope> = match role {
-                Role::Professional => vec![ApiScope::PeopleRead],
+                Role::Professional => vec![ApiScope::PeopleRead, ApiScope::NetworkRead],
                 Role::LogAdministrator => vec![ApiScope::AuditRead],
                 _ => vec![],
             };
@@ -309,17 +332,20 @@ mod tests {
             DataCategory::Situation,
             DataCategory::Agenda,
             DataCategory::Messages,
-            DataCategory::Checks,
-            DataCategory::AccessLog,
         ] {
+            assert_eq!(
+                required_scope(Action::Read, &person(category)),
+                Some(ApiScope::NetworkRead)
+            );
+        }
+        assert_eq!(
+            required_scope(Action::Export, &person(DataCategory::Basic)),
+            Some(ApiScope::NetworkRead)
+        );
+        for category in [DataCategory::Checks, DataCategory::AccessLog] {
             assert_eq!(required_scope(Action::Read, &person(category)), None);
         }
-        for action in [
-            Action::Update,
-            Action::Delete,
-            Action::Create,
-            Action::Export,
-        ] {
+        for action in [Action::Update, Action::Delete, Action::Create] {
             assert_eq!(required_scope(action, &person(DataCategory::Basic)), None);
             assert_eq!(required_scope(action, &Resource::AuditLog), None);
         }

@@ -10,4 +10,5 @@ pub mod geo;
 pub mod identity;
 pub mod jobs;
 pub mod navigation;
+pub mod network;
 pub mod time;

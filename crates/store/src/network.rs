@@ -110,6 +110,7 @@ pub async fn relationship(
         return Ok(Relationship {
             is_self: true,
             network_member: None,
+            ..Default::default()
         });
     }
     let row: Option<(String,)> = sqlx::query_as(
@@ -127,6 +128,7 @@ pub async fn relationship(
     Ok(Relationship {
         is_self: false,
         network_member: row.map(|(c,)| DataCategory::parse_list(&c)),
+        ..Default::default()
     })
 }
 

@@ -21,6 +21,7 @@ fn own() -> Relationship {
     Relationship {
         is_self: true,
         network_member: None,
+        ..Default::default()
     }
 }
 

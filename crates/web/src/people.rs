@@ -33,6 +33,7 @@ pub async fn account(
     let own = Relationship {
         is_self: true,
         network_member: None,
+        ..Default::default()
     };
     let person_id = user.actor.person_id.clone();
     let tx = state.store().begin_write().await?;
@@ -177,6 +178,7 @@ pub async fn my_access_log(
     let own = Relationship {
         is_self: true,
         network_member: None,
+        ..Default::default()
     };
     let tx = state.store().begin_write().await?;
     let (tx, _) = decide(

@@ -25,6 +25,7 @@ fn own() -> Relationship {
     Relationship {
         is_self: true,
         network_member: None,
+        ..Default::default()
     }
 }
 fn stranger() -> Relationship {
@@ -34,6 +35,7 @@ fn member() -> Relationship {
     Relationship {
         is_self: false,
         network_member: Some(vec![DataCategory::Situation, DataCategory::Agenda]),
+        ..Default::default()
     }
 }
 
@@ -72,7 +74,7 @@ fn own_data_every_role_and_action() {
     for role in Role::ALL {
         for category in DataCategory::ALL {
             for action in Action::ALL {
-                let expected = matches!(action, Read | Print | Export | Update);
+                let expected = matches!(action, Read | Print | Export | Update | Create);
                 let got = allowed(
                     role,
                     action,
@@ -123,7 +125,14 @@ fn another_caregivers_data_as_a_consented_member_only_granted_categories() {
                 );
                 let by_membership = granted
                     && (matches!(action, Read | Print)
-                        || (action == Create && category == DataCategory::Agenda));
+                        || (action == Create
+                            && matches!(
+                                category,
+                                DataCategory::Agenda
+                                    | DataCategory::Situation
+                                    | DataCategory::Basic
+                            ))
+                        || (action == Update && category == DataCategory::Agenda));
                 let by_admin = role == Role::Administrator
                     && matches!(action, Delete | Export)
                     && category != DataCategory::AccessLog;
@@ -143,6 +152,76 @@ fn another_caregivers_data_as_a_consented_member_only_granted_categories() {
             }
         }
     }
+}
+
+#[test]
+fn a_member_acting_for_the_caregiver_does_what_the_caregiver_may_in_granted_categories() {
+    let rel = Relationship {
+        acts_for_caregiver: true,
+        ..member()
+    };
+    for role in [Role::NetworkMember, Role::Professional] {
+        for category in DataCategory::ALL {
+            for action in Action::ALL {
+                let granted = matches!(
+                    category,
+                    DataCategory::Basic | DataCategory::Situation | DataCategory::Agenda
+                );
+                let expected = granted
+                    && (matches!(action, Read | Print | Create | Update)
+                        || (action == Export && category == DataCategory::Basic));
+                let decision = may(
+                    Some(&actor(role, true)),
+                    action,
+                    &Resource::PersonData {
+                        category,
+                        relationship: &rel,
+                    },
+                );
+                assert_eq!(
+                    decision.is_allowed(),
+                    expected,
+                    "{role:?} {action:?} {category:?}"
+                );
+                if expected {
+                    assert_eq!(decision, Decision::Allow(Purpose::OnBehalfOfCaregiver));
+                }
+            }
+        }
+    }
+    // Still not without the second factor, for staff.
+    let decision = may(
+        Some(&actor(Role::Professional, false)),
+        Update,
+        &Resource::PersonData {
+            category: DataCategory::Situation,
+            relationship: &rel,
+        },
+    );
+    assert_eq!(decision, Decision::Deny(DenyReason::SecondFactorRequired));
+}
+
+#[test]
+fn only_professional_members_export_the_care_team() {
+    let basic = |rel: &Relationship| {
+        allowed(
+            Role::Professional,
+            Export,
+            &Resource::PersonData {
+                category: DataCategory::Basic,
+                relationship: rel,
+            },
+        )
+    };
+    assert!(!basic(&member()));
+    assert!(basic(&Relationship {
+        professional: true,
+        ..member()
+    }));
+    assert!(!basic(&Relationship {
+        professional: true,
+        ..stranger()
+    }));
 }
 
 #[test]
