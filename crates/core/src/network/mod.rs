@@ -33,7 +33,6 @@ macro_rules! coded {
         }
     };
 }
-pub(crate) use coded;
 
 coded! {
     /// Where a member stands around the caregiver: the circle they are drawn in.
