@@ -8,7 +8,7 @@
 //! addressed, assigned a question or notified.
 
 use super::members::By;
-use crate::{Conn, Result, new_id};
+use crate::{Conn, Result, Store, new_id};
 use mantelkring_core::network::NotifyMode;
 use mantelkring_core::network::agenda::{DEFAULT_ANSWER_DAYS, Day, is_overdue};
 
@@ -666,8 +666,11 @@ pub async fn digest_messages(conn: &mut Conn, due: &DigestDue, until: i64) -> Re
 }
 
 /// Records that the member's digest covers everything up to `until` (never moves back).
-pub async fn mark_digest_sent(conn: &mut Conn, member_id: &str, until: i64) -> Result<()> {
-    sqlx::query(
+/// `false` when it already did: then another run got there first (on PostgreSQL a second
+/// node's update waits for the first one's commit and then finds nothing to change), so the
+/// caller sends nothing.
+pub async fn mark_digest_sent(conn: &mut Conn, member_id: &str, until: i64) -> Result<bool> {
+    let done = sqlx::query(
         "UPDATE network_members SET digest_sent_until = $2 \
          WHERE id = $1 AND (digest_sent_until IS NULL OR digest_sent_until < $2)",
     )
@@ -675,7 +678,38 @@ pub async fn mark_digest_sent(conn: &mut Conn, member_id: &str, until: i64) -> R
     .bind(until)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
+}
+
+/// Queues a job of `kind` to run at `run_at` unless one is already queued or running, in one
+/// transaction (the daily digest is queued for the next morning this way). Returns the new
+/// job's id. It belongs next to `jobs::enqueue_unless_pending`, which has no `run_at`.
+pub async fn enqueue_unless_pending_at(
+    store: &Store,
+    kind: &str,
+    payload: &impl serde::Serialize,
+    max_attempts: u32,
+    run_at: i64,
+) -> Result<Option<i64>> {
+    let mut tx = store.begin_write().await?;
+    let (pending,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM jobs WHERE kind = $1 AND status IN ('queued', 'running')",
+    )
+    .bind(kind)
+    .fetch_one(&mut *tx)
+    .await?;
+    if pending > 0 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let id = crate::jobs::enqueue(&mut tx, kind, payload, max_attempts).await?;
+    sqlx::query("UPDATE jobs SET run_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(run_at)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(id))
 }
 
 #[cfg(test)]

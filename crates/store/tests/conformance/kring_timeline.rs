@@ -773,9 +773,11 @@ async fn a_digest_holds_what_the_member_may_see_since_their_last_one() {
         .await;
         let mut conn = store.pool().acquire().await.unwrap();
         // Sanne's last digest covered up to t: the first message is old news.
-        timeline::mark_digest_sent(&mut conn, &w.sanne_member, t)
-            .await
-            .unwrap();
+        assert!(
+            timeline::mark_digest_sent(&mut conn, &w.sanne_member, t)
+                .await
+                .unwrap()
+        );
         post(
             &store,
             n,
@@ -895,9 +897,17 @@ async fn a_digest_holds_what_the_member_may_see_since_their_last_one() {
 
         // Marked sent: nothing due until something new comes.
         for d in &due {
-            timeline::mark_digest_sent(&mut conn, &d.member_id, until)
-                .await
-                .unwrap();
+            assert!(
+                timeline::mark_digest_sent(&mut conn, &d.member_id, until)
+                    .await
+                    .unwrap()
+            );
+            assert!(
+                !timeline::mark_digest_sent(&mut conn, &d.member_id, until)
+                    .await
+                    .unwrap(),
+                "a second run finds it done"
+            );
         }
         assert!(
             timeline::digests_due(&mut conn, until)
@@ -906,9 +916,11 @@ async fn a_digest_holds_what_the_member_may_see_since_their_last_one() {
                 .is_empty()
         );
         // Never moves back.
-        timeline::mark_digest_sent(&mut conn, &w.sanne_member, t)
-            .await
-            .unwrap();
+        assert!(
+            !timeline::mark_digest_sent(&mut conn, &w.sanne_member, t)
+                .await
+                .unwrap()
+        );
         assert!(
             timeline::digests_due(&mut conn, until)
                 .await
@@ -967,6 +979,36 @@ async fn a_digest_holds_what_the_member_may_see_since_their_last_one() {
                 .since,
             t + 150
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_digest_job_is_queued_once_for_a_later_moment() {
+    on_every_backend(|store| async move {
+        let later = now_ms() + 3_600_000;
+        let payload = serde_json::json!({});
+        let id = timeline::enqueue_unless_pending_at(&store, "kring_digest", &payload, 3, later)
+            .await
+            .unwrap()
+            .expect("queued");
+        assert_eq!(
+            timeline::enqueue_unless_pending_at(&store, "kring_digest", &payload, 3, later)
+                .await
+                .unwrap(),
+            None,
+            "one at a time"
+        );
+        let listed = mantelkring_store::jobs::list(&store, None, 10)
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!((listed[0].id, listed[0].run_at), (id, later));
+        // Not due yet: no worker claims it before its moment.
+        let claimed = mantelkring_store::jobs::claim(&store, std::time::Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert!(claimed.is_none());
     })
     .await;
 }
