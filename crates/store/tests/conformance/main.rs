@@ -8,6 +8,7 @@ mod directory;
 mod identity;
 mod jobs;
 mod kring_members;
+mod kring_timeline;
 mod postcodes;
 mod schema;
 
