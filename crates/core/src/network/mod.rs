@@ -10,6 +10,7 @@
 //! - `fhir.rs`: the network as a FHIR R4 Bundle.
 
 pub mod agenda;
+pub mod circles;
 pub mod situation;
 
 use serde::{Deserialize, Serialize};
