@@ -11,6 +11,7 @@
 
 pub mod agenda;
 pub mod circles;
+pub mod fhir;
 pub mod situation;
 
 use serde::{Deserialize, Serialize};
