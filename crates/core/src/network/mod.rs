@@ -10,6 +10,8 @@
 //! - `fhir.rs`: the network as a FHIR R4 Bundle.
 
 pub mod agenda;
+pub mod circles;
+pub mod fhir;
 pub mod situation;
 
 use serde::{Deserialize, Serialize};
