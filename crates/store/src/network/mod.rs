@@ -4,6 +4,7 @@
 //! (the regiehouder), situation.rs ("Mijn situatie"), timeline.rs (messages, questions, digests),
 //! agenda.rs (agreements, tasks, sign-ups).
 
+pub mod agenda;
 pub mod members;
 pub mod regie;
 pub mod timeline;

@@ -9,6 +9,7 @@ mod identity;
 mod jobs;
 mod kring_members;
 mod kring_timeline;
+mod kring_agenda;
 mod postcodes;
 mod schema;
 
