@@ -6,6 +6,7 @@
 
 pub mod members;
 pub mod regie;
+pub mod situation;
 
 use crate::{Conn, Result, Store, new_id};
 use mantelkring_core::access::{Actor, DataCategory, Relationship};

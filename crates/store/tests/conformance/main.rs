@@ -7,6 +7,7 @@ mod base;
 mod directory;
 mod identity;
 mod jobs;
+mod kring_situation;
 mod postcodes;
 mod schema;
 
