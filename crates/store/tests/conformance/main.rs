@@ -10,6 +10,7 @@ mod jobs;
 mod kring_members;
 mod kring_timeline;
 mod kring_agenda;
+mod kring_situation;
 mod postcodes;
 mod schema;
 
