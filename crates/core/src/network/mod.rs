@@ -127,6 +127,20 @@ coded! {
     }
 }
 
+impl Field {
+    /// The field an organisation's professionals work in, as a default when none is chosen.
+    pub fn of_organisation(kind: crate::base::OrganisationKind) -> Field {
+        use crate::base::OrganisationKind as K;
+        match kind {
+            K::Care => Field::Care,
+            K::Medical => Field::Medical,
+            K::Welfare | K::VolunteerOrganisation | K::CitizenInitiative | K::Municipality => {
+                Field::Welfare
+            }
+        }
+    }
+}
+
 impl MemberKind {
     /// The circle, counted from the middle: 1 own network, 2 volunteers and case manager,
     /// 3 professionals.

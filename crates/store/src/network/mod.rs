@@ -7,8 +7,8 @@
 pub mod agenda;
 pub mod members;
 pub mod regie;
-pub mod timeline;
 pub mod situation;
+pub mod timeline;
 
 use crate::{Conn, Result, Store, new_id};
 use mantelkring_core::access::{Actor, DataCategory, Relationship};

@@ -18,8 +18,17 @@ use mantelkring_store::Tx;
 use mantelkring_store::network::members::By;
 use mantelkring_store::network::{self, NetworkInfo, Standing};
 
+mod members;
+mod overview;
+
+pub use members::validate_naaste;
+mod regie;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(overview::routes())
+        .merge(members::routes())
+        .merge(regie::routes())
 }
 
 /// A network opened for one request, after the policy allowed it.
@@ -124,5 +133,83 @@ pub fn path(network_id: &str, rest: &str) -> String {
         format!("/kringen/{network_id}")
     } else {
         format!("/kringen/{network_id}/{rest}")
+    }
+}
+
+/// The tabs of a network's pages, as far as the visitor sees them.
+pub struct KringNav {
+    pub caregiver_name: String,
+    pub links: Vec<(String, String, bool)>,
+}
+
+impl KringNav {
+    /// The tabs for `kring`, with `current` (the path after `/kringen/{id}`, "" for the
+    /// overview) marked.
+    pub fn new(kring: &Kring, tr: &crate::i18n::Tr, current: &str) -> KringNav {
+        let id = &kring.network.id;
+        let tabs: [(&str, &str, Option<DataCategory>); 6] = [
+            ("", "kring-tab-overview", None),
+            ("leden", "kring-tab-members", None),
+            ("regie", "kring-tab-regie", None),
+            (
+                "situatie",
+                "kring-tab-situation",
+                Some(DataCategory::Situation),
+            ),
+            (
+                "tijdlijn",
+                "kring-tab-timeline",
+                Some(DataCategory::Messages),
+            ),
+            ("agenda", "kring-tab-agenda", Some(DataCategory::Agenda)),
+        ];
+        KringNav {
+            caregiver_name: kring.network.caregiver_name.clone(),
+            links: tabs
+                .into_iter()
+                .filter(|(_, _, category)| category.is_none_or(|c| kring.sees(c)))
+                .map(|(rest, key, _)| (path(id, rest), tr.t(key), rest == current))
+                .collect(),
+        }
+    }
+}
+
+/// Labels of the kring's codes in the visitor's language.
+pub mod labels {
+    use crate::i18n::Tr;
+    use mantelkring_core::access::DataCategory;
+    use mantelkring_core::network::{Field, MemberKind, Relation};
+
+    pub fn kind(tr: &Tr, kind: MemberKind) -> String {
+        tr.t(&format!("kring-kind-{}", kind.as_str().replace('_', "-")))
+    }
+
+    pub fn field(tr: &Tr, field: Field) -> String {
+        tr.t(&format!("kring-field-{}", field.as_str()))
+    }
+
+    pub fn relation(tr: &Tr, relation: Relation) -> String {
+        tr.t(&format!(
+            "kring-relation-{}",
+            relation.as_str().replace('_', "-")
+        ))
+    }
+
+    pub fn category(tr: &Tr, category: DataCategory) -> String {
+        tr.t(&format!("category-{}", category.as_str().replace('_', "-")))
+    }
+
+    /// "agenda en taken, berichten" — or the word for none.
+    pub fn categories(tr: &Tr, categories: &[DataCategory]) -> String {
+        let shown: Vec<String> = categories
+            .iter()
+            .filter(|c| DataCategory::GRANTABLE.contains(c))
+            .map(|c| category(tr, *c))
+            .collect();
+        if shown.is_empty() {
+            tr.t("kring-categories-none")
+        } else {
+            shown.join(", ")
+        }
     }
 }
