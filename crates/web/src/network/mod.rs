@@ -84,9 +84,9 @@ impl Kring {
     }
 }
 
-/// Opens network `network_id` for `action` on `category`: 404 when there is no such network;
-/// otherwise the policy decides (refusals are logged and answered with 403, or the second-factor
-/// step for staff) and the access is logged in the returned transaction.
+/// Opens network `network_id` for `action` on `category`: the policy decides (refusals are
+/// logged and answered with 403, or the second-factor step for staff; an unknown network is
+/// refused the same way) and the access is logged in the returned transaction.
 pub async fn open(
     state: &AppState,
     user: &Authenticated,
@@ -97,7 +97,26 @@ pub async fn open(
 ) -> Result<(Tx, Kring), AppError> {
     let mut tx = state.store().begin_write().await?;
     let Some(info) = network::network(&mut tx, network_id).await? else {
-        return Err(AppError::NotFound);
+        // Refused like any network one is not in, so the answer gives no hint whether it
+        // exists; the refusal is logged.
+        let nobody = mantelkring_core::access::Relationship::default();
+        decide(
+            state,
+            tx,
+            user,
+            action,
+            &Resource::PersonData {
+                category,
+                relationship: &nobody,
+            },
+            &Subject {
+                person_id: None,
+                categories: category.as_str(),
+            },
+            back_to,
+        )
+        .await?;
+        return Err(AppError::Forbidden);
     };
     let standing = network::standing(&mut tx, &user.actor, &info).await?;
     let (tx, purpose) = decide(
