@@ -18,6 +18,7 @@ use mantelkring_store::Tx;
 use mantelkring_store::network::members::By;
 use mantelkring_store::network::{self, NetworkInfo, Standing};
 
+pub mod fhir;
 mod members;
 mod overview;
 
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(overview::routes())
         .merge(members::routes())
         .merge(regie::routes())
+        .merge(fhir::routes())
 }
 
 /// A network opened for one request, after the policy allowed it.
