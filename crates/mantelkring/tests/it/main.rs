@@ -13,6 +13,7 @@ mod http;
 mod identity;
 mod jobs;
 mod kring_members;
+mod kring_fhir;
 mod openapi;
 mod postcodes;
 mod readiness;

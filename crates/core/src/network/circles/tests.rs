@@ -600,6 +600,13 @@ fn preview_when_asked() {
     small.members.truncate(3);
     small.members[2].regiehouder = true;
     std::fs::write(format!("{dir}/circles-small.html"), page(svg(&small, &l))).unwrap();
+    let mut parents = realistic();
+    parents.naasten = vec!["Henk de Vries".into(), "Truus de Vries".into()];
+    std::fs::write(
+        format!("{dir}/circles-parents.html"),
+        page(svg(&parents, &l)),
+    )
+    .unwrap();
 }
 
 /// Every label of a layout must stand free: no other label, node or ring name under it.
