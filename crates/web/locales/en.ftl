@@ -795,6 +795,8 @@ dir-mail-reminder-line = { $name } (last checked on { $date })
 dir-mail-reminder-action = Is everything still right? Then click ‘Still correct’. Has something changed? Then edit the service. You can do that here:
 
 ## kring: overview, members, regiehouder
+api-network-no-naaste-title = No person cared for yet
+api-network-no-naaste-text = A FHIR care team belongs to a patient. This care circle does not say yet who the caregiver cares for.
 kring-fhir-no-naaste-title = First enter the person cared for
 kring-fhir-no-naaste = A FHIR care team belongs to a patient: the person cared for. First enter who the caregiver cares for.
 register-caregiver-naaste = Who does the caregiver care for?

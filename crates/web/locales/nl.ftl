@@ -796,6 +796,8 @@ dir-mail-reminder-line = { $name } (laatst gecontroleerd op { $date })
 dir-mail-reminder-action = Klopt alles nog? Klik dan op ‘Klopt nog’. Is er iets veranderd? Pas de dienst dan aan. Dat kan hier:
 
 ## kring: overview, members, regiehouder
+api-network-no-naaste-title = Nog geen naaste
+api-network-no-naaste-text = Een zorgteam in FHIR hoort bij een naaste. Voor deze kring is nog niet ingevuld voor wie de mantelzorger zorgt.
 kring-fhir-no-naaste-title = Eerst de naaste invullen
 kring-fhir-no-naaste = Een zorgteam in FHIR hoort bij een naaste: de persoon voor wie gezorgd wordt. Vul eerst in voor wie de mantelzorger zorgt.
 register-caregiver-naaste = Voor wie zorgt de mantelzorger?

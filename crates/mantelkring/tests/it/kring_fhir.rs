@@ -35,7 +35,7 @@ fn validator() -> PathBuf {
 }
 
 /// Runs the validator on the files; panics if the interpreter cannot be started.
-fn validate(files: &[&Path]) -> Output {
+pub fn validate(files: &[&Path]) -> Output {
     let python = python();
     Command::new(&python)
         .arg(validator())
@@ -48,7 +48,7 @@ fn validate(files: &[&Path]) -> Output {
         })
 }
 
-fn report(out: &Output) -> String {
+pub fn report(out: &Output) -> String {
     format!(
         "exit {:?}\n--- stdout\n{}--- stderr\n{}",
         out.status.code(),
@@ -192,7 +192,7 @@ fn network() -> FhirNetwork {
     }
 }
 
-fn write(dir: &Path, name: &str, value: &Value) -> PathBuf {
+pub fn write(dir: &Path, name: &str, value: &Value) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, serde_json::to_vec_pretty(value).unwrap()).unwrap();
     path
