@@ -63,6 +63,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0008_kring.sql"),
         postgres: include_str!("../migrations/postgres/0008_kring.sql"),
     },
+    MigrationFile {
+        version: 9,
+        name: "kring_indexes",
+        sqlite: include_str!("../migrations/sqlite/0009_kring_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0009_kring_indexes.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {
