@@ -172,11 +172,16 @@ struct Label {
 
 impl Label {
     fn rect(&self) -> Rect {
+        Label::rect_at(self.cx, self.cy, self.w, self.h)
+    }
+
+    /// The box of a label of `w` × `h` centred on (`cx`, `cy`).
+    fn rect_at(cx: f64, cy: f64, w: f64, h: f64) -> Rect {
         Rect {
-            x0: self.cx - self.w / 2.0,
-            y0: self.cy - self.h / 2.0,
-            x1: self.cx + self.w / 2.0,
-            y1: self.cy + self.h / 2.0,
+            x0: cx - w / 2.0,
+            y0: cy - h / 2.0,
+            x1: cx + w / 2.0,
+            y1: cy + h / 2.0,
         }
     }
 }
@@ -637,20 +642,29 @@ fn place_labels(
         for (sx, sy) in [(1.0, 1.0), (-1.0, 1.0), (1.0, -1.0), (-1.0, -1.0)] {
             candidates.push((x + sx * (d + w / 2.0), y + sy * (d + h / 2.0)));
         }
-        let mut best: Option<(f64, Label)> = None;
+        // (cost, centre) of the best place so far. Only the regiehouder's name may cover
+        // something, so for anyone else the first place that covers nothing is the only one
+        // that counts: a place is dropped at its first overlap (every overlap is ≥ 0, so the
+        // sum can no longer be 0), without adding up the rest.
+        let mut best: Option<(f64, (f64, f64))> = None;
         for (cx, cy) in candidates {
-            let label = Label {
-                lines: lines.clone(),
-                cx,
-                cy,
-                w,
-                h,
-            };
-            let rect = label.rect();
+            let rect = Label::rect_at(cx, cy, w, h);
             if rect.x0 < 4.0 || rect.x1 > W - 4.0 || rect.y0 < 4.0 {
                 continue;
             }
             let grown = rect.grow(4.0);
+            if !regie {
+                let free = placed.iter().all(|p| grown.overlap(*p) == 0.0)
+                    && fixed.iter().all(|p| grown.overlap(*p) == 0.0)
+                    && nodes
+                        .iter()
+                        .all(|n| grown.circle_overlap(n.x, n.y, n.r) == 0.0);
+                if free {
+                    best = Some((0.0, (cx, cy)));
+                    break;
+                }
+                continue;
+            }
             let cost = placed.iter().map(|p| grown.overlap(*p)).sum::<f64>()
                 + fixed.iter().map(|p| grown.overlap(*p)).sum::<f64>()
                 + nodes
@@ -658,16 +672,23 @@ fn place_labels(
                     .map(|n| grown.circle_overlap(n.x, n.y, n.r))
                     .sum::<f64>();
             if cost == 0.0 {
-                best = Some((0.0, label));
+                best = Some((0.0, (cx, cy)));
                 break;
             }
             if best.as_ref().is_none_or(|(c, _)| cost < *c) {
-                best = Some((cost, label));
+                best = Some((cost, (cx, cy)));
             }
         }
-        if let Some((cost, label)) = best
+        if let Some((cost, (cx, cy))) = best
             && (cost == 0.0 || regie)
         {
+            let label = Label {
+                lines,
+                cx,
+                cy,
+                w,
+                h,
+            };
             regie_cost += cost;
             placed.push(label.rect());
             nodes[idx].label = Some(label);
