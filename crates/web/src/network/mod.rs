@@ -160,6 +160,8 @@ pub fn path(network_id: &str, rest: &str) -> String {
 /// The tabs of a network's pages, as far as the visitor sees them.
 pub struct KringNav {
     pub caregiver_name: String,
+    /// Whose kring, above the tabs (not on the overview, whose heading says it).
+    pub show_name: bool,
     pub links: Vec<(String, String, bool)>,
 }
 
@@ -186,6 +188,7 @@ impl KringNav {
         ];
         KringNav {
             caregiver_name: kring.network.caregiver_name.clone(),
+            show_name: !current.is_empty(),
             links: tabs
                 .into_iter()
                 .filter(|(_, _, category)| category.is_none_or(|c| kring.sees(c)))
