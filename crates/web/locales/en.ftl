@@ -815,8 +815,8 @@ kring-agenda-weeks = The next four weeks
 kring-agenda-no-tasks = There are no tasks in the agenda for the next four weeks.
 kring-agenda-open-count = { $count ->
     [0] Every task has enough people.
-    [one] One task still needs someone.
-   *[other] { $count } tasks still need someone.
+    [one] Someone is still needed once.
+   *[other] Someone is still needed { $count } times.
 }
 kring-agenda-caregiver-sign-up-hint = People in your care network sign up for tasks themselves. You see here who did.
 kring-agenda-today = today
@@ -824,7 +824,7 @@ kring-agenda-tomorrow = tomorrow
 kring-agenda-every-week = Every week
 kring-agenda-signed-up = Signed up:
 kring-agenda-nobody-yet = nobody yet
-kring-agenda-you-too = including you
+kring-agenda-you-too = that is you
 kring-agenda-still-needed = { $count ->
     [one] 1 more person needed
    *[other] { $count } more people needed

@@ -816,8 +816,8 @@ kring-agenda-weeks = De komende vier weken
 kring-agenda-no-tasks = Er staan de komende vier weken geen taken in de agenda.
 kring-agenda-open-count = { $count ->
     [0] Bij alle taken zijn genoeg mensen.
-    [one] Bij één taak is nog iemand nodig.
-   *[other] Bij { $count } taken is nog iemand nodig.
+    [one] Er is nog 1 keer iemand nodig.
+   *[other] Er is nog { $count } keer iemand nodig.
 }
 kring-agenda-caregiver-sign-up-hint = Mensen uit uw kring kunnen zich zelf aanmelden voor een taak. U ziet hier wie dat gedaan heeft.
 kring-agenda-today = vandaag
@@ -825,7 +825,7 @@ kring-agenda-tomorrow = morgen
 kring-agenda-every-week = Elke week
 kring-agenda-signed-up = Aangemeld:
 kring-agenda-nobody-yet = nog niemand
-kring-agenda-you-too = u ook
+kring-agenda-you-too = dat bent u
 kring-agenda-still-needed = { $count ->
     [one] Nog 1 persoon nodig
    *[other] Nog { $count } mensen nodig

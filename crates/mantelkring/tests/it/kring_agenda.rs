@@ -293,7 +293,7 @@ async fn a_member_adds_tasks_and_signs_up_with_a_real_button_then_withdraws() {
         assert!(html.contains("nog niemand"), "{be}");
         assert!(html.contains("Nog 2 mensen nodig"), "{be}");
         assert!(html.contains("Nog 1 persoon nodig"), "{be}");
-        assert!(html.contains("Bij 4 taken is nog iemand nodig."), "{be}");
+        assert!(html.contains("Er is nog 4 keer iemand nodig."), "{be}");
         let shop = task_id(&app.store, "Boodschappen").await;
         let day = t.plus(8);
         let action = format!("{agenda_path}/taken/{shop}/{}/aanmelden", day.iso());
