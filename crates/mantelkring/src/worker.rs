@@ -112,6 +112,13 @@ impl Worker {
                 );
                 Ok(())
             }
+            crate::kring_unfilled::KIND => {
+                let marked = crate::kring_unfilled::run(&self.store)
+                    .await
+                    .map_err(|e| MailError::Transient(e.to_string()))?;
+                tracing::info!(marked, "kring: unfilled tasks marked for volunteers");
+                Ok(())
+            }
             other => Err(MailError::Permanent(format!(
                 "onbekende soort taak '{other}'"
             ))),
@@ -138,17 +145,30 @@ impl Worker {
         Ok(queued.is_some())
     }
 
+    /// Queues the kring's daily unfilled pass unless one is waiting (at start and every
+    /// [`RECURRING_EVERY`], by [`Worker::run`]); a failure is logged and retried the next time.
+    pub async fn schedule_kring_unfilled(&self) {
+        let kind = crate::kring_unfilled::KIND;
+        match jobs::enqueue_unless_pending(&self.store, kind, &serde_json::json!({}), 3).await {
+            Ok(Some(_)) => self.wakeup.notify_one(),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "kring: unfilled pass not queued"),
+        }
+    }
+
     /// Runs jobs until `shutdown` becomes true; a job in progress is finished first. Every
     /// [`RECURRING_EVERY`] (the first time one period after start, when `Application::build` has
     /// just done it) it queues the recurring jobs.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut next_recurring = Instant::now() + RECURRING_EVERY;
+        self.schedule_kring_unfilled().await;
         loop {
             if *shutdown.borrow() {
                 return;
             }
             if Instant::now() >= next_recurring {
                 next_recurring = Instant::now() + RECURRING_EVERY;
+                self.schedule_kring_unfilled().await;
                 if let Err(e) = self.schedule_recurring().await {
                     tracing::warn!(error = %e, "recurring jobs not queued; trying again later");
                     next_recurring = Instant::now() + self.poll.max(Duration::from_secs(60));

@@ -14,6 +14,7 @@ mod identity;
 mod jobs;
 mod kring_fhir;
 mod kring_members;
+mod kring_agenda;
 mod openapi;
 mod postcodes;
 mod readiness;

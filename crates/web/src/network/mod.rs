@@ -8,6 +8,8 @@
 //! ("Mijn situatie"), timeline.rs (messages and questions), agenda.rs (agreements and tasks),
 //! fhir.rs (the FHIR R4 export).
 
+mod agenda;
+
 use crate::AppState;
 use crate::access::{Subject, also_sees, decide};
 use crate::errors::AppError;
@@ -31,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(members::routes())
         .merge(regie::routes())
         .merge(fhir::routes())
+        .merge(agenda::routes())
 }
 
 /// A network opened for one request, after the policy allowed it.
