@@ -1302,13 +1302,13 @@ async fn who_may_not_see_or_change_the_agenda() {
             .await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{be}");
         assert_eq!(active_signups(&app.store).await, 0, "{be}");
-        // An unknown network: 404.
+        // An unknown network: refused like any network one is not in (no hint it exists).
         assert_eq!(
             marieke
                 .get("/kringen/0190-geen-kring/agenda")
                 .await
                 .status(),
-            StatusCode::NOT_FOUND
+            StatusCode::FORBIDDEN
         );
 
         // A removed member: Sanne, once Ria removed her.
