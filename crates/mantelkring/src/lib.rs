@@ -8,5 +8,6 @@ pub mod demo;
 pub mod demo_map;
 pub mod hsds_io;
 pub mod import;
+pub mod kring_digest;
 pub mod mail;
 pub mod worker;

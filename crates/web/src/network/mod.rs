@@ -8,6 +8,8 @@
 //! ("Mijn situatie"), timeline.rs (messages and questions), agenda.rs (agreements and tasks),
 //! fhir.rs (the FHIR R4 export).
 
+pub mod timeline;
+
 use crate::AppState;
 use crate::access::{Subject, also_sees, decide};
 use crate::errors::AppError;
@@ -19,7 +21,7 @@ use mantelkring_store::network::members::By;
 use mantelkring_store::network::{self, NetworkInfo, Standing};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    Router::new().merge(timeline::routes())
 }
 
 /// A network opened for one request, after the policy allowed it.
