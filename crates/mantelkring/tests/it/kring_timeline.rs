@@ -451,7 +451,7 @@ async fn a_question_is_assigned_answered_once_and_marked_overdue() {
 
         // A question whose date has passed is marked "te laat" (the form refuses such dates, so
         // it is written as if it was asked two weeks ago).
-        store_post(
+        let rolstoel = store_post(
             &app.store,
             &k.network,
             &k.ria,
@@ -465,6 +465,20 @@ async fn a_question_is_assigned_answered_once_and_marked_overdue() {
         assert!(html.contains("Is de rolstoel al besteld?"));
         assert!(html.contains("Te laat"), "{backend}: overdue is shown");
         assert_eq!(html.matches("Te laat").count(), 1, "only the overdue one");
+        // Assigned to nobody: any member who sees it may answer, Marieke does.
+        let r = marieke
+            .post(
+                &format!("{}/{rolstoel}/antwoord", timeline_path(&k)),
+                &[("antwoord", "Ja, hij komt donderdag.")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{backend}");
+        let html = page(&sanne, &timeline_path(&k)).await;
+        assert!(html.contains("Antwoord van Marieke Jansen"), "{backend}");
+        assert!(
+            !html.contains("Te laat"),
+            "{backend}: answered, so no longer overdue"
+        );
     }
 }
 

@@ -147,6 +147,9 @@ struct EntryView {
     answered: Option<Answered>,
     /// Where the answer form posts, when the visitor may answer.
     answer_action: Option<String>,
+    /// The answer form is shown open (the question is theirs, or they were writing an answer);
+    /// otherwise it is folded under "Deze vraag beantwoorden".
+    answer_open: bool,
     answer_draft: String,
 }
 
@@ -159,6 +162,8 @@ struct TimelinePage {
     action: String,
     notify_action: String,
     message: Option<String>,
+    /// A link from the message to the answer it is about.
+    message_link: Option<String>,
     can_write: bool,
     form: PostForm,
     kinds: Vec<Choice>,
@@ -258,7 +263,9 @@ fn entry_view(
         }),
         _ => None,
     };
+    let draft = draft.filter(|(id, _)| *id == entry.id);
     EntryView {
+        answer_open: entry.is_assigned_to(viewer) || draft.is_some(),
         question,
         overdue: entry.is_overdue(today),
         to_line: to_line(tr, &entry),
@@ -266,10 +273,7 @@ fn entry_view(
         when_iso: rfc3339(entry.created_at),
         answer_by: entry.answer_by.filter(|_| question).map(dutch_date),
         assigned_to: entry.assigned_to.filter(|_| question),
-        answer_draft: draft
-            .filter(|(id, _)| *id == entry.id)
-            .map(|(_, text)| text.clone())
-            .unwrap_or_default(),
+        answer_draft: draft.map(|(_, text)| text.clone()).unwrap_or_default(),
         answered,
         answer_action,
         author: entry.author,
@@ -349,6 +353,10 @@ async fn render(
         overview: path(&network_id, ""),
         notify_action: path(&network_id, "meldingen"),
         message: extras.message,
+        message_link: extras
+            .draft
+            .as_ref()
+            .map(|(id, _)| format!("#antwoord-{id}")),
         can_write: kring.allows(Action::Create, DataCategory::Messages),
         kinds: kind_choices(tr, &form.soort),
         audiences: audience_choices(tr, &form.aan),
