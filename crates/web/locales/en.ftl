@@ -865,6 +865,7 @@ kring-mail-entry-head-on-behalf = { $when } - { $author }, on behalf of { $careg
 kring-mail-entry-question = question
 kring-mail-entry-to = To: { $names }
 kring-mail-entry-asked-of = Asked of { $name }. Please answer by { $date }.
+kring-mail-entry-answered = Answer from { $name }:
 kring-mail-entry-answer-by = Please answer by { $date }.
 kring-mail-read-more = Read everything and reply on Mantelkring:
 kring-mail-immediate-subject = New message in { $caregiver }'s care network

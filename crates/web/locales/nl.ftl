@@ -866,6 +866,7 @@ kring-mail-entry-head-on-behalf = { $when } - { $author }, namens { $caregiver }
 kring-mail-entry-question = vraag
 kring-mail-entry-to = Aan: { $names }
 kring-mail-entry-asked-of = Gevraagd aan { $name }. Antwoord graag voor { $date }.
+kring-mail-entry-answered = Antwoord van { $name }:
 kring-mail-entry-answer-by = Antwoord graag voor { $date }.
 kring-mail-read-more = Lees alles en reageer op Mantelkring:
 kring-mail-immediate-subject = Nieuw bericht in de kring van { $caregiver }

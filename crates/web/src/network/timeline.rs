@@ -830,16 +830,22 @@ fn mail_entry(i18n: &I18n, caregiver: &str, entry: &Entry) -> String {
     }
     let mut out = format!("{head}\n");
     if !entry.to_all {
-        out.push_str(&nl(
+        let to = nl(
             "kring-mail-entry-to",
             &[("names", &entry.recipients.join(", "))],
-        ));
-        out.push('\n');
+        );
+        out.push_str(&format!("  {to}\n"));
     }
     for line in entry.body.lines() {
         out.push_str(&format!("  {line}\n"));
     }
-    if entry.kind == Kind::Question {
+    if let (Some(answer), Some(by)) = (&entry.answer, &entry.answered_by) {
+        let head = nl("kring-mail-entry-answered", &[("name", by)]);
+        out.push_str(&format!("  {head}\n"));
+        for line in answer.lines() {
+            out.push_str(&format!("    {line}\n"));
+        }
+    } else if entry.kind == Kind::Question {
         let by = entry.answer_by.map(dutch_date).unwrap_or_default();
         let line = match &entry.assigned_to {
             Some(name) => nl(
@@ -991,6 +997,92 @@ mod tests {
         q.antwoord_voor.clear();
         q.vraag_aan = "m9".into();
         assert_eq!(check(q), Some("kring-timeline-member-unknown"));
+    }
+
+    fn entry(kind: Kind, body: &str) -> Entry {
+        Entry {
+            id: "m1".into(),
+            kind,
+            body: body.into(),
+            author_user_id: "u-ria".into(),
+            author: "Ria de Vries".into(),
+            on_behalf: false,
+            to_all: true,
+            recipients: vec![],
+            assigned_member_id: None,
+            assigned_to: None,
+            answer_by: None,
+            answered_at: None,
+            answered_by: None,
+            answer: None,
+            created_at: Day::parse("2026-11-24").unwrap().start_ms() + 9 * 3_600_000,
+        }
+    }
+
+    #[test]
+    fn the_digest_lists_each_message_with_time_author_recipients_and_answers() {
+        let i18n = I18n::load().unwrap();
+        let mut to_sanne = entry(Kind::Message, "Eerste regel\nTweede regel");
+        to_sanne.to_all = false;
+        to_sanne.recipients = vec!["Sanne de Vries".into()];
+        to_sanne.on_behalf = true;
+        to_sanne.author = "Joost Bakker".into();
+        let mut question = entry(Kind::Question, "Wie rijdt dinsdag?");
+        question.assigned_to = Some("Sanne de Vries".into());
+        question.answer_by = Day::parse("2026-12-01");
+        let mut answered = entry(Kind::Question, "Is de rolstoel besteld?");
+        answered.answered_at = Some(1);
+        answered.answered_by = Some("Marieke Jansen".into());
+        answered.answer = Some("Ja, donderdag.".into());
+        let due = DigestDue {
+            member_id: "m-sanne".into(),
+            network_id: "n1".into(),
+            user_id: "u-sanne".into(),
+            name: "Sanne de Vries".into(),
+            email: "sanne@example.org".into(),
+            acts_for_caregiver: false,
+            since: 0,
+            caregiver_name: "Ria de Vries".into(),
+        };
+        let mail = digest_email(
+            &i18n,
+            "https://mantelkring.example",
+            &due,
+            &[to_sanne, question, answered],
+            true,
+        );
+        assert_eq!(mail.to, "sanne@example.org");
+        assert_eq!(
+            mail.subject,
+            "Nieuwe berichten in de kring van Ria de Vries"
+        );
+        let body = mail.body_text;
+        for expected in [
+            "Beste Sanne de Vries,",
+            "24-11-2026 09:00 - Joost Bakker, namens Ria de Vries\n  Aan: Sanne de Vries\n  Eerste regel\n  Tweede regel\n",
+            "24-11-2026 09:00 - Ria de Vries (vraag)\n  Wie rijdt dinsdag?\n  Gevraagd aan Sanne de Vries. Antwoord graag voor 01-12-2026.\n",
+            "  Is de rolstoel besteld?\n  Antwoord van Marieke Jansen:\n    Ja, donderdag.\n",
+            "Er zijn nog meer nieuwe berichten.",
+            "https://mantelkring.example/kringen/n1/tijdlijn",
+        ] {
+            assert!(body.contains(expected), "{expected:?} in\n{body}");
+        }
+        let once = immediate_email(
+            &i18n,
+            "https://mantelkring.example",
+            "n1",
+            "Ria de Vries",
+            "Marieke Jansen",
+            "marieke@example.org",
+            &entry(Kind::Question, "Wie heeft de sleutel?"),
+        );
+        assert_eq!(once.subject, "Nieuwe vraag in de kring van Ria de Vries");
+        assert!(once.body_text.contains("Beste Marieke Jansen,"));
+        assert!(once.body_text.contains("  Wie heeft de sleutel?\n"));
+        assert!(
+            once.body_text
+                .contains("https://mantelkring.example/kringen/n1/tijdlijn")
+        );
     }
 
     #[test]
