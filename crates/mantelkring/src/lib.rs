@@ -9,5 +9,6 @@ pub mod demo_map;
 pub mod hsds_io;
 pub mod import;
 pub mod kring_unfilled;
+pub mod kring_digest;
 pub mod mail;
 pub mod worker;

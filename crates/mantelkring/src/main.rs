@@ -199,6 +199,9 @@ enum JobsAction {
     /// Kring: mark the tasks that stay unfilled (for volunteers) now, instead of waiting for the
     /// daily run; tasks that are filled again lose their mark
     Unfilled,
+    /// Kring: queue the daily digest e-mails now (the messages of the days before today not yet
+    /// sent, to members who chose the digest), instead of waiting for the morning run
+    Digest,
 }
 
 fn init_logging(config: &Config) {
@@ -355,6 +358,15 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
                     let marked = mantelkring::kring_unfilled::run(&store).await?;
                     println!(
                         "kring: {marked} taak/taken gemarkeerd als 'hulp gezocht' / {marked} task(s) marked as 'help wanted'"
+                    );
+                    ExitCode::SUCCESS
+                }
+                JobsAction::Digest => {
+                    let done = mantelkring::kring_digest::run(&store, &config.public_url, now_ms())
+                        .await?;
+                    println!(
+                        "dagelijkse e-mails in de wachtrij / digests queued: {} e-mail(s) met {} bericht(en)",
+                        done.emails, done.messages
                     );
                     ExitCode::SUCCESS
                 }

@@ -119,6 +119,17 @@ impl Worker {
                 tracing::info!(marked, "kring: unfilled tasks marked for volunteers");
                 Ok(())
             }
+            crate::kring_digest::KIND => {
+                let done = crate::kring_digest::run(&self.store, &self.public_url, now_ms())
+                    .await
+                    .map_err(|e| MailError::Transient(e.to_string()))?;
+                tracing::info!(
+                    emails = done.emails,
+                    messages = done.messages,
+                    "kring: digests queued"
+                );
+                Ok(())
+            }
             other => Err(MailError::Permanent(format!(
                 "onbekende soort taak '{other}'"
             ))),
@@ -129,7 +140,8 @@ impl Worker {
         directory_reminders(&self.store, &self.public_url, self.stale_after_days).await
     }
 
-    /// Queues the recurring jobs that are not queued yet (today: the sociale-kaart reminders).
+    /// Queues the recurring jobs that are not queued yet: the sociale-kaart reminders (to run now)
+    /// and the kring's digest (for the next morning, see `kring_digest`).
     /// Called at start and then every [`RECURRING_EVERY`] by [`Worker::run`].
     pub async fn schedule_recurring(&self) -> Result<bool, StoreError> {
         let queued = jobs::enqueue_unless_pending(
@@ -142,7 +154,8 @@ impl Worker {
         if queued.is_some() {
             self.wakeup.notify_one();
         }
-        Ok(queued.is_some())
+        let digest = crate::kring_digest::schedule(&self.store, now_ms()).await?;
+        Ok(queued.is_some() || digest)
     }
 
     /// Queues the kring's daily unfilled pass unless one is waiting (at start and every

@@ -9,6 +9,7 @@
 //! fhir.rs (the FHIR R4 export).
 
 mod agenda;
+pub mod timeline;
 
 use crate::AppState;
 use crate::access::{Subject, also_sees, decide};
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(regie::routes())
         .merge(fhir::routes())
         .merge(agenda::routes())
+        .merge(timeline::routes())
 }
 
 /// A network opened for one request, after the policy allowed it.
