@@ -983,7 +983,6 @@ kring-regie-status-proposed = proposed
 ## kring: agenda
 kring-agenda-title = Care agenda
 kring-agenda-heading = Care agenda of { $name }
-kring-agenda-back = Back to the care network
 kring-agenda-back-to-agenda = Back to the care agenda
 kring-agenda-intro-caregiver = Here you see the agreements in your care network and the tasks for the next four weeks: who does what, and where help is still needed.
 kring-agenda-intro-member = Here you see the agreements in this care network and the tasks for the next four weeks. Can you help? Sign up for a task.
@@ -1129,7 +1128,6 @@ kring-agenda-mon-11 = Nov
 kring-agenda-mon-12 = Dec
 ## kring: timeline
 kring-timeline-title = Timeline
-kring-timeline-back = Back to { $name }'s care network
 kring-timeline-intro = Messages and questions in { $name }'s care network. Only the people in the network who may see messages read what you write here.
 kring-timeline-notify-change = Change
 kring-timeline-notify-now-digest = You get one e-mail a day with the new messages.

@@ -984,7 +984,6 @@ kring-regie-status-proposed = voorgesteld
 ## kring: agenda
 kring-agenda-title = Zorgagenda
 kring-agenda-heading = Zorgagenda van { $name }
-kring-agenda-back = Terug naar de kring
 kring-agenda-back-to-agenda = Terug naar de zorgagenda
 kring-agenda-intro-caregiver = Hier ziet u de afspraken in uw kring en de taken van de komende vier weken. U ziet ook wie wat doet en waar nog hulp nodig is.
 kring-agenda-intro-member = Hier ziet u de afspraken in deze kring en de taken van de komende vier weken. Kunt u helpen? Meld u aan bij een taak.
@@ -1130,7 +1129,6 @@ kring-agenda-mon-11 = nov
 kring-agenda-mon-12 = dec
 ## kring: timeline
 kring-timeline-title = Tijdlijn
-kring-timeline-back = Terug naar de kring van { $name }
 kring-timeline-intro = Berichten en vragen in de kring van { $name }. Alleen de mensen in de kring die berichten mogen zien, lezen wat u hier schrijft.
 kring-timeline-notify-change = Wijzigen
 kring-timeline-notify-now-digest = U krijgt één e-mail per dag met de nieuwe berichten.

@@ -800,13 +800,19 @@ async fn a_task_that_stays_unfilled_is_marked_for_volunteers_and_shown() {
             .unwrap();
         tx.commit().await.unwrap();
 
-        assert_eq!(
-            mantelkring::kring_unfilled::run(&app.store).await.unwrap(),
-            1,
+        // The worker queues the same pass at start and may have run it already: at most one
+        // task is newly marked here, and afterwards exactly the lonely one is.
+        assert!(
+            mantelkring::kring_unfilled::run(&app.store).await.unwrap() <= 1,
             "{be}"
         );
         let mut conn = app.store.pool().acquire().await.unwrap();
-        let wanted = agenda::help_wanted_tasks(&mut conn, 50).await.unwrap();
+        let wanted: Vec<_> = agenda::help_wanted_tasks(&mut conn, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|w| w.0 == network_id)
+            .collect();
         drop(conn);
         assert_eq!(wanted.len(), 1, "{be}: {wanted:?}");
         assert_eq!(

@@ -1037,7 +1037,7 @@ async fn who_may_not_see_or_post_on_the_timeline_is_refused() {
     ria.login_as(Role::Caregiver).await;
     assert_eq!(
         ria.get("/kringen/bestaat-niet/tijdlijn").await.status(),
-        StatusCode::NOT_FOUND
+        StatusCode::FORBIDDEN
     );
 }
 

@@ -236,9 +236,9 @@ struct TaskView {
 #[template(path = "kring_agenda.html")]
 struct AgendaPage {
     page: Page,
+    nav: super::KringNav,
     is_caregiver: bool,
     can_add: bool,
-    back_href: String,
     new_task_href: String,
     new_agreement_href: String,
     ics_href: String,
@@ -439,10 +439,10 @@ async fn show(
         &kring.network.caregiver_name,
     );
     let html = AgendaPage {
+        nav: super::KringNav::new(&kring, &request.tr, "agenda"),
         page,
         is_caregiver: kring.is_caregiver(),
         can_add: kring.allows(Action::Create, DataCategory::Agenda),
-        back_href: path(&id, ""),
         new_task_href: path(&id, "agenda/taken/nieuw"),
         new_agreement_href: path(&id, "agenda/afspraken/nieuw"),
         ics_href: path(&id, "agenda.ics"),

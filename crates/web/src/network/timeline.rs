@@ -157,8 +157,8 @@ struct EntryView {
 #[template(path = "kring_timeline.html")]
 struct TimelinePage {
     page: Page,
+    nav: super::KringNav,
     caregiver_name: String,
-    overview: String,
     action: String,
     notify_action: String,
     message: Option<String>,
@@ -342,6 +342,7 @@ async fn render(
         .map(|e| entry_view(tr, &network_id, &viewer, today, e, extras.draft.as_ref()))
         .collect();
     let page = TimelinePage {
+        nav: super::KringNav::new(kring, tr, "tijdlijn"),
         page: Page::new(
             tr.clone(),
             &timeline_path,
@@ -350,7 +351,6 @@ async fn render(
             request.user.as_ref(),
         ),
         caregiver_name: kring.network.caregiver_name.clone(),
-        overview: path(&network_id, ""),
         notify_action: path(&network_id, "meldingen"),
         message: extras.message,
         message_link: extras
