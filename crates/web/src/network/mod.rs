@@ -18,8 +18,10 @@ use mantelkring_store::Tx;
 use mantelkring_store::network::members::By;
 use mantelkring_store::network::{self, NetworkInfo, Standing};
 
+mod situation;
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    Router::new().merge(situation::routes())
 }
 
 /// A network opened for one request, after the policy allowed it.
