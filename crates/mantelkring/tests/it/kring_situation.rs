@@ -834,10 +834,10 @@ async fn bad_input_gets_every_problem_at_once_and_writes_nothing() {
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(d.versions().await, 2);
-    // A page for a kring that does not exist.
+    // A kring that does not exist is refused like one she is not in.
     assert_eq!(
         ria.get("/kringen/bestaat-niet/situatie").await.status(),
-        StatusCode::NOT_FOUND
+        StatusCode::FORBIDDEN
     );
 }
 

@@ -12,6 +12,8 @@ mod hsds;
 mod http;
 mod identity;
 mod jobs;
+mod kring_fhir;
+mod kring_members;
 mod kring_situation;
 mod openapi;
 mod postcodes;

@@ -535,3 +535,36 @@ pub async fn naasten(conn: &mut Conn, network_id: &str) -> Result<Vec<Naaste>> {
         )
         .collect())
 }
+
+/// The kind of an organisation, for the default field of its professionals.
+pub async fn organisation_kind(
+    conn: &mut Conn,
+    organisation_id: &str,
+) -> Result<Option<mantelkring_core::base::OrganisationKind>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT kind FROM organisations WHERE id = $1")
+        .bind(organisation_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.and_then(|(k,)| mantelkring_core::base::OrganisationKind::parse(&k)))
+}
+
+/// A user's e-mail address and whether they have set a password (for the welcome e-mail).
+pub async fn account_of(conn: &mut Conn, user_id: &str) -> Result<Option<(String, bool)>> {
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT email, password_hash FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(email, hash)| (email, hash.is_some())))
+}
+
+/// The user behind a membership.
+pub async fn user_of(conn: &mut Conn, network_id: &str, member_id: &str) -> Result<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT user_id FROM network_members WHERE id = $1 AND network_id = $2")
+            .bind(member_id)
+            .bind(network_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(u,)| u))
+}

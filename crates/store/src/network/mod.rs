@@ -4,9 +4,11 @@
 //! (the regiehouder), situation.rs ("Mijn situatie"), timeline.rs (messages, questions, digests),
 //! agenda.rs (agreements, tasks, sign-ups).
 
+pub mod agenda;
 pub mod members;
 pub mod regie;
 pub mod situation;
+pub mod timeline;
 
 use crate::{Conn, Result, Store, new_id};
 use mantelkring_core::access::{Actor, DataCategory, Relationship};

@@ -3,6 +3,7 @@
 
 mod audit_events;
 pub mod auth;
+mod networks;
 mod people;
 pub mod reference;
 
@@ -30,7 +31,8 @@ use utoipa_axum::routes;
         (name = "health", description = "Liveness and readiness for load balancers and orchestrators"),
         (name = "regions", description = "Regions and their municipalities (public data)"),
         (name = "people", description = "Personal data, through the access policy; needs an API token with people:read"),
-        (name = "audit", description = "The NEN 7513 access log, for log administrators; needs an API token with audit:read")
+        (name = "audit", description = "The NEN 7513 access log, for log administrators; needs an API token with audit:read"),
+        (name = "networks", description = "Care networks (kring) through the access policy: members (people:read), Mijn situatie and the FHIR R4 care team (network:read)")
     ),
     modifiers(&ApiTokenScheme)
 )]
@@ -54,7 +56,7 @@ impl utoipa::Modify for ApiTokenScheme {
                         .description(Some(
                             "An API token, made by its owner on /account/api-sleutels (after the \
                              second login step) or by an operator with `mantelkring token create`. \
-                             It acts as its owner, only within its scopes (people:read, audit:read), \
+                             It acts as its owner, only within its scopes (people:read, audit:read, network:read), \
                              and every call is logged. Missing, unknown, revoked or expired: 401; \
                              scope missing or refused by the access policy: 403.",
                         ))
@@ -71,6 +73,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_regions))
         .merge(people::routes())
         .merge(audit_events::routes())
+        .merge(networks::routes())
         .route("/api/openapi.json", axum::routing::get(openapi_document))
 }
 

@@ -18,10 +18,21 @@ use mantelkring_store::Tx;
 use mantelkring_store::network::members::By;
 use mantelkring_store::network::{self, NetworkInfo, Standing};
 
+pub mod fhir;
+mod members;
+mod overview;
+
+pub use members::validate_naaste;
+mod regie;
 mod situation;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(situation::routes())
+    Router::new()
+        .merge(overview::routes())
+        .merge(members::routes())
+        .merge(regie::routes())
+        .merge(situation::routes())
+        .merge(fhir::routes())
 }
 
 /// A network opened for one request, after the policy allowed it.
@@ -77,9 +88,9 @@ impl Kring {
     }
 }
 
-/// Opens network `network_id` for `action` on `category`: 404 when there is no such network;
-/// otherwise the policy decides (refusals are logged and answered with 403, or the second-factor
-/// step for staff) and the access is logged in the returned transaction.
+/// Opens network `network_id` for `action` on `category`: the policy decides (refusals are
+/// logged and answered with 403, or the second-factor step for staff; an unknown network is
+/// refused the same way) and the access is logged in the returned transaction.
 pub async fn open(
     state: &AppState,
     user: &Authenticated,
@@ -90,7 +101,26 @@ pub async fn open(
 ) -> Result<(Tx, Kring), AppError> {
     let mut tx = state.store().begin_write().await?;
     let Some(info) = network::network(&mut tx, network_id).await? else {
-        return Err(AppError::NotFound);
+        // Refused like any network one is not in, so the answer gives no hint whether it
+        // exists; the refusal is logged.
+        let nobody = mantelkring_core::access::Relationship::default();
+        decide(
+            state,
+            tx,
+            user,
+            action,
+            &Resource::PersonData {
+                category,
+                relationship: &nobody,
+            },
+            &Subject {
+                person_id: None,
+                categories: category.as_str(),
+            },
+            back_to,
+        )
+        .await?;
+        return Err(AppError::Forbidden);
     };
     let standing = network::standing(&mut tx, &user.actor, &info).await?;
     let (tx, purpose) = decide(
@@ -126,5 +156,83 @@ pub fn path(network_id: &str, rest: &str) -> String {
         format!("/kringen/{network_id}")
     } else {
         format!("/kringen/{network_id}/{rest}")
+    }
+}
+
+/// The tabs of a network's pages, as far as the visitor sees them.
+pub struct KringNav {
+    pub caregiver_name: String,
+    pub links: Vec<(String, String, bool)>,
+}
+
+impl KringNav {
+    /// The tabs for `kring`, with `current` (the path after `/kringen/{id}`, "" for the
+    /// overview) marked.
+    pub fn new(kring: &Kring, tr: &crate::i18n::Tr, current: &str) -> KringNav {
+        let id = &kring.network.id;
+        let tabs: [(&str, &str, Option<DataCategory>); 6] = [
+            ("", "kring-tab-overview", None),
+            ("leden", "kring-tab-members", None),
+            ("regie", "kring-tab-regie", None),
+            (
+                "situatie",
+                "kring-tab-situation",
+                Some(DataCategory::Situation),
+            ),
+            (
+                "tijdlijn",
+                "kring-tab-timeline",
+                Some(DataCategory::Messages),
+            ),
+            ("agenda", "kring-tab-agenda", Some(DataCategory::Agenda)),
+        ];
+        KringNav {
+            caregiver_name: kring.network.caregiver_name.clone(),
+            links: tabs
+                .into_iter()
+                .filter(|(_, _, category)| category.is_none_or(|c| kring.sees(c)))
+                .map(|(rest, key, _)| (path(id, rest), tr.t(key), rest == current))
+                .collect(),
+        }
+    }
+}
+
+/// Labels of the kring's codes in the visitor's language.
+pub mod labels {
+    use crate::i18n::Tr;
+    use mantelkring_core::access::DataCategory;
+    use mantelkring_core::network::{Field, MemberKind, Relation};
+
+    pub fn kind(tr: &Tr, kind: MemberKind) -> String {
+        tr.t(&format!("kring-kind-{}", kind.as_str().replace('_', "-")))
+    }
+
+    pub fn field(tr: &Tr, field: Field) -> String {
+        tr.t(&format!("kring-field-{}", field.as_str()))
+    }
+
+    pub fn relation(tr: &Tr, relation: Relation) -> String {
+        tr.t(&format!(
+            "kring-relation-{}",
+            relation.as_str().replace('_', "-")
+        ))
+    }
+
+    pub fn category(tr: &Tr, category: DataCategory) -> String {
+        tr.t(&format!("category-{}", category.as_str().replace('_', "-")))
+    }
+
+    /// "agenda en taken, berichten" — or the word for none.
+    pub fn categories(tr: &Tr, categories: &[DataCategory]) -> String {
+        let shown: Vec<String> = categories
+            .iter()
+            .filter(|c| DataCategory::GRANTABLE.contains(c))
+            .map(|c| category(tr, *c))
+            .collect();
+        if shown.is_empty() {
+            tr.t("kring-categories-none")
+        } else {
+            shown.join(", ")
+        }
     }
 }

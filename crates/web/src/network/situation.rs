@@ -9,7 +9,7 @@
 //! form back with every problem (400) and nothing is written. A save that clashes with another
 //! save gets the form back with a message (409), never an error page.
 
-use super::{Kring, open, path};
+use super::{Kring, KringNav, open, path};
 use crate::AppState;
 use crate::errors::AppError;
 use crate::forms::Form;
@@ -246,9 +246,9 @@ struct ProposalCard {
 #[template(path = "kring_situation.html")]
 struct SummaryPage {
     page: Page,
+    nav: KringNav,
     heading: String,
     intro: String,
-    back: String,
     /// "Versie 3, bijgewerkt door …"; none when nothing was saved yet.
     byline: Option<String>,
     /// Shown when this is not the newest version: a link to the newest.
@@ -373,12 +373,12 @@ fn summary_page(
         )
     });
     SummaryPage {
+        nav: KringNav::new(kring, t, "situatie"),
         intro: if kring.is_caregiver() {
             t.t("situation-intro-own")
         } else {
             t.t1("situation-intro-member", "name", name)
         },
-        back: path(id, ""),
         byline: shown.map(|v| byline(state, lang, v)),
         old_version,
         done,
@@ -636,6 +636,7 @@ struct InputView {
 #[template(path = "kring_situation_form.html")]
 struct FormPage {
     page: Page,
+    nav: KringNav,
     heading: String,
     intro: String,
     action: String,
@@ -750,6 +751,7 @@ fn form_page(
     };
     let page = request.page(title_key);
     FormPage {
+        nav: KringNav::new(kring, t, "situatie"),
         heading: page.title.clone(),
         page,
         intro,
@@ -1024,6 +1026,7 @@ fn marked_lines(changes: Vec<LineChange>) -> Vec<(&'static str, String)> {
 #[template(path = "kring_situation_proposal.html")]
 struct ProposalPage {
     page: Page,
+    nav: KringNav,
     back: String,
     heading: String,
     meta: String,
@@ -1097,6 +1100,7 @@ async fn proposal_view(
     page.title.clone_from(&heading);
     Ok(ProposalPage {
         page,
+        nav: KringNav::new(kring, t, "situatie"),
         back: path(id, "situatie"),
         heading,
         meta: tr(
@@ -1274,6 +1278,7 @@ struct VersionView {
 #[template(path = "kring_situation_versions.html")]
 struct VersionsPage {
     page: Page,
+    nav: KringNav,
     back: String,
     heading: String,
     versions: Vec<VersionView>,
@@ -1339,6 +1344,7 @@ async fn versions(
     Ok(crate::accounts::message_page(
         StatusCode::OK,
         VersionsPage {
+            nav: KringNav::new(&kring, &request.tr, "situatie"),
             page,
             back: path(&id, "situatie"),
             heading,
@@ -1354,6 +1360,7 @@ async fn versions(
 #[template(path = "kring_situation_compare.html")]
 struct ComparePage {
     page: Page,
+    nav: KringNav,
     back: String,
     versions_href: String,
     heading: String,
@@ -1421,6 +1428,7 @@ async fn comparison(
     Ok(crate::accounts::message_page(
         StatusCode::OK,
         ComparePage {
+            nav: KringNav::new(&kring, &request.tr, "situatie"),
             page,
             back: path(&id, "situatie"),
             versions_href: back.clone(),
