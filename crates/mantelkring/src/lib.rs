@@ -8,5 +8,7 @@ pub mod demo;
 pub mod demo_map;
 pub mod hsds_io;
 pub mod import;
+pub mod kring_digest;
+pub mod kring_unfilled;
 pub mod mail;
 pub mod worker;
