@@ -15,6 +15,7 @@ mod jobs;
 mod kring_agenda;
 mod kring_fhir;
 mod kring_members;
+mod kring_situation;
 mod kring_timeline;
 mod openapi;
 mod postcodes;

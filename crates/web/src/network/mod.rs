@@ -27,12 +27,14 @@ mod overview;
 
 pub use members::validate_naaste;
 mod regie;
+mod situation;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(overview::routes())
         .merge(members::routes())
         .merge(regie::routes())
+        .merge(situation::routes())
         .merge(fhir::routes())
         .merge(agenda::routes())
         .merge(timeline::routes())
