@@ -19,6 +19,10 @@ const MAP: NavItem = NavItem {
     href: "/kaart",
     label_key: "nav-map",
 };
+const KRING: NavItem = NavItem {
+    href: "/kring",
+    label_key: "nav-kring",
+};
 const ACCESSIBILITY: NavItem = NavItem {
     href: "/toegankelijkheid",
     label_key: "nav-accessibility",
@@ -69,6 +73,18 @@ pub fn menu_for(visitor: Visitor<'_>) -> Vec<NavItem> {
     let mut items = vec![HOME, MAP];
     if let Visitor::User(roles) = visitor {
         let holds = |role: Role| roles.contains(&role);
+        // The care network: caregivers, the people in their networks, and professionals.
+        if [
+            Role::Caregiver,
+            Role::NetworkMember,
+            Role::Volunteer,
+            Role::Professional,
+        ]
+        .into_iter()
+        .any(holds)
+        {
+            items.push(KRING);
+        }
         if holds(Role::Professional) {
             items.push(REGISTER_CAREGIVER);
         }
@@ -131,6 +147,20 @@ mod tests {
         assert!(!menu_for(Visitor::Anonymous).contains(&ACCOUNT));
         assert!(!menu_for(Visitor::Anonymous).contains(&MY_DATA));
         assert!(menu_for(Visitor::User(&[Role::Caregiver])).contains(&MY_DATA));
+    }
+
+    #[test]
+    fn the_kring_is_third_for_the_people_in_care_networks_only() {
+        for role in Role::ALL {
+            let menu = menu_for(Visitor::User(std::slice::from_ref(&role)));
+            let expected = matches!(
+                role,
+                Role::Caregiver | Role::NetworkMember | Role::Volunteer | Role::Professional
+            );
+            assert_eq!(menu.get(2) == Some(&KRING), expected, "{role:?}");
+            assert_eq!(menu.contains(&KRING), expected, "{role:?}");
+        }
+        assert!(!menu_for(Visitor::Anonymous).contains(&KRING));
     }
 
     #[test]

@@ -57,6 +57,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0007_directory.sql"),
         postgres: include_str!("../migrations/postgres/0007_directory.sql"),
     },
+    MigrationFile {
+        version: 8,
+        name: "kring",
+        sqlite: include_str!("../migrations/sqlite/0008_kring.sql"),
+        postgres: include_str!("../migrations/postgres/0008_kring.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {

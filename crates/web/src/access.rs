@@ -83,7 +83,11 @@ pub async fn decide_with_detail(
             user_id: Some(&user.actor.user_id),
             user_role: role,
             organisation_id: organisation,
-            on_behalf_of: None,
+            // Acting for the caregiver: the record names whose behalf (NEN 7513).
+            on_behalf_of: match verdict {
+                Verdict::Policy(Decision::Allow(Purpose::OnBehalfOfCaregiver)) => subject.person_id,
+                _ => None,
+            },
             purpose,
             network_address: user.address.as_deref(),
             source: state.settings().audit_source.as_str(),

@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod identity;
 pub mod log_search;
 pub mod my_data;
+pub mod network;
 pub mod pages;
 pub mod people;
 pub mod register_caregiver;
@@ -135,6 +136,7 @@ pub fn router(
         .merge(pages::routes())
         .merge(api_tokens::routes())
         .merge(directory::routes())
+        .merge(network::routes())
         .merge(hsds::routes())
         .merge(api_routes)
         .merge(api::reference::routes())

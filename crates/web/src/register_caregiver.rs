@@ -18,8 +18,10 @@ use axum::response::{Html, IntoResponse, Response};
 use mantelkring_core::access::{Action, DataCategory, Resource, may};
 use mantelkring_core::base::Role;
 use mantelkring_core::identity::Email;
+use mantelkring_core::network::{Field, MemberKind, NotifyMode, Relation};
 use mantelkring_store::base::{self, NewPerson, NewUser};
 use mantelkring_store::identity::{self, LinkPurpose};
+use mantelkring_store::network::members::{self, By, NewMember};
 use mantelkring_store::network::{self, ConsentMethod};
 use serde::Deserialize;
 
@@ -29,6 +31,7 @@ struct RegisterCaregiverPage {
     page: Page,
     form: CaregiverForm,
     categories: Vec<(&'static str, String, bool)>,
+    relations: Vec<(&'static str, String, bool)>,
     message: Option<String>,
 }
 
@@ -46,6 +49,14 @@ pub struct CaregiverForm {
     zien: Vec<String>,
     #[serde(default)]
     toestemming: String,
+    #[serde(default)]
+    naaste_voornaam: String,
+    #[serde(default)]
+    naaste_achternaam: String,
+    #[serde(default)]
+    naaste_relatie: String,
+    #[serde(default)]
+    naaste_geboortejaar: String,
 }
 
 fn page(
@@ -65,6 +76,16 @@ fn page(
                         .tr
                         .t(&format!("category-{}", name.replace('_', "-"))),
                     form.zien.iter().any(|z| z == name),
+                )
+            })
+            .collect(),
+        relations: Relation::ALL
+            .iter()
+            .map(|r| {
+                (
+                    r.as_str(),
+                    crate::network::labels::relation(&request.tr, *r),
+                    form.naaste_relatie == r.as_str(),
                 )
             })
             .collect(),
@@ -142,6 +163,8 @@ struct ValidCaregiver {
     phone: Option<String>,
     postcode: Option<String>,
     categories: Vec<DataCategory>,
+    /// The person they care for, when filled in.
+    naaste: Option<(String, String, Relation, Option<i64>)>,
 }
 
 fn validate(form: &CaregiverForm) -> Result<ValidCaregiver, &'static str> {
@@ -169,12 +192,27 @@ fn validate(form: &CaregiverForm) -> Result<ValidCaregiver, &'static str> {
     if form.toestemming != "mondeling" {
         return Err("register-caregiver-consent-missing");
     }
+    let naaste = if form.naaste_voornaam.trim().is_empty() {
+        None
+    } else {
+        let this_year = mantelkring_core::time::date(mantelkring_core::time::now_ms())[..4]
+            .parse::<i64>()
+            .unwrap_or(2026);
+        Some(crate::network::validate_naaste(
+            &form.naaste_voornaam,
+            &form.naaste_achternaam,
+            &form.naaste_relatie,
+            &form.naaste_geboortejaar,
+            this_year,
+        )?)
+    };
     Ok(ValidCaregiver {
         name,
         email,
         phone,
         postcode,
         categories,
+        naaste,
     })
 }
 
@@ -278,15 +316,37 @@ pub async fn register(
         &professional.actor.user_id,
     )
     .await?;
-    network::add_member(
+    let field = match organisation.as_deref() {
+        Some(org) => members::organisation_kind(&mut tx, org)
+            .await?
+            .map(Field::of_organisation),
+        None => None,
+    };
+    // Without an e-mail address the caregiver cannot log in: the professional who registered
+    // them acts on their behalf (with the verbal consent just recorded), and it shows.
+    members::add(
         &mut tx,
-        &network_id,
-        &professional.actor.user_id,
-        organisation.as_deref(),
-        &valid.categories,
+        &NewMember {
+            network_id: &network_id,
+            user_id: &professional.actor.user_id,
+            organisation_id: organisation.as_deref(),
+            kind: MemberKind::Professional,
+            field: Some(field.unwrap_or(Field::Welfare)),
+            role_label: "",
+            categories: &valid.categories,
+            notify: NotifyMode::Digest,
+            acts_for_caregiver: valid.email.is_none(),
+        },
         &consent,
+        By {
+            user_id: &professional.actor.user_id,
+            on_behalf: false,
+        },
     )
     .await?;
+    if let Some((given, family, relation, birth_year)) = &valid.naaste {
+        members::add_naaste(&mut tx, &network_id, given, family, *relation, *birth_year).await?;
+    }
     crate::accounts::commit(&state, tx).await?;
     Ok((
         StatusCode::SEE_OTHER,

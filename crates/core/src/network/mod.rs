@@ -10,6 +10,8 @@
 //! - `fhir.rs`: the network as a FHIR R4 Bundle.
 
 pub mod agenda;
+pub mod circles;
+pub mod fhir;
 pub mod situation;
 
 use serde::{Deserialize, Serialize};
@@ -122,6 +124,20 @@ coded! {
         RegiehouderStarted = "regie_started",
         RegiehouderEnded = "regie_ended",
         RegiehouderDeclined = "regie_declined",
+    }
+}
+
+impl Field {
+    /// The field an organisation's professionals work in, as a default when none is chosen.
+    pub fn of_organisation(kind: crate::base::OrganisationKind) -> Field {
+        use crate::base::OrganisationKind as K;
+        match kind {
+            K::Care => Field::Care,
+            K::Medical => Field::Medical,
+            K::Welfare | K::VolunteerOrganisation | K::CitizenInitiative | K::Municipality => {
+                Field::Welfare
+            }
+        }
     }
 }
 

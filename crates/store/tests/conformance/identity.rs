@@ -6,7 +6,7 @@ use mantelkring_store::base::{self, NewPerson, NewUser};
 use mantelkring_store::network::{self, ConsentMethod};
 use mantelkring_store::{Store, audit, identity};
 
-async fn user(store: &Store, email: &str) -> (String, String) {
+pub(crate) async fn user(store: &Store, email: &str) -> (String, String) {
     let mut tx = store.begin_write().await.unwrap();
     let person = base::insert_person(
         &mut tx,

@@ -7,6 +7,10 @@ mod base;
 mod directory;
 mod identity;
 mod jobs;
+mod kring_agenda;
+mod kring_members;
+mod kring_situation;
+mod kring_timeline;
 mod postcodes;
 mod schema;
 

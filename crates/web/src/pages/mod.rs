@@ -167,6 +167,11 @@ impl Page {
         self.tr.t1(key, name, value)
     }
 
+    /// The message `key` with two arguments.
+    pub fn t2(&self, key: &str, a: (&str, &str), b: (&str, &str)) -> String {
+        self.tr.t2(key, a, b)
+    }
+
     /// The message `key` with one number argument.
     pub fn tn(&self, key: &str, name: &str, n: impl std::borrow::Borrow<i64>) -> String {
         self.tr.tn(key, name, *n.borrow())

@@ -1,9 +1,18 @@
-//! The care network (kring) facts the access policy needs: whose network, which members, with
-//! which visibility categories, and the consent behind each membership. The kring capability
-//! builds its pages and workflows on these tables.
+//! The care network (kring): whose network, which members with which visibility categories and
+//! the consent behind each membership (the facts the access policy needs, here), and the kring's
+//! own records in one file each: members.rs (membership workflow, history, naasten), regie.rs
+//! (the regiehouder), situation.rs ("Mijn situatie"), timeline.rs (messages, questions, digests),
+//! agenda.rs (agreements, tasks, sign-ups).
+
+pub mod agenda;
+pub mod members;
+pub mod regie;
+pub mod situation;
+pub mod timeline;
 
 use crate::{Conn, Result, Store, new_id};
 use mantelkring_core::access::{Actor, DataCategory, Relationship};
+use mantelkring_core::network::MemberKind;
 use mantelkring_core::time::now_ms;
 
 pub async fn create_network(conn: &mut Conn, caregiver_person_id: &str) -> Result<String> {
@@ -107,17 +116,13 @@ pub async fn relationship(
     subject_person_id: &str,
 ) -> Result<Relationship> {
     if actor.person_id.as_deref() == Some(subject_person_id) {
-        return Ok(Relationship {
-            is_self: true,
-            network_member: None,
-            ..Default::default()
-        });
+        return Ok(Relationship::own());
     }
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT m.categories FROM network_members m \
+    let row: Option<MemberFacts> = sqlx::query_as(
+        "SELECT m.id, m.categories, m.kind, m.acts_for_caregiver FROM network_members m \
          JOIN networks n ON n.id = m.network_id \
          JOIN consents c ON c.id = m.consent_id \
-         WHERE n.caregiver_person_id = $1 AND m.user_id = $2 \
+         WHERE n.caregiver_person_id = $1 AND m.user_id = $2 AND m.status = 'active' \
            AND m.removed_at IS NULL AND c.withdrawn_at IS NULL \
          ORDER BY m.joined_at DESC LIMIT 1",
     )
@@ -125,11 +130,155 @@ pub async fn relationship(
     .bind(&actor.user_id)
     .fetch_optional(store.pool())
     .await?;
-    Ok(Relationship {
-        is_self: false,
-        network_member: row.map(|(c,)| DataCategory::parse_list(&c)),
-        ..Default::default()
+    Ok(relationship_of(row.as_ref()))
+}
+
+/// (member id, categories, kind, acts for caregiver) of an active, consented membership.
+type MemberFacts = (String, String, String, i64);
+
+fn relationship_of(row: Option<&MemberFacts>) -> Relationship {
+    match row {
+        None => Relationship::default(),
+        Some((_, categories, kind, acts)) => Relationship {
+            is_self: false,
+            network_member: Some(DataCategory::parse_list(categories)),
+            acts_for_caregiver: *acts != 0,
+            professional: matches!(
+                MemberKind::parse(kind),
+                Some(MemberKind::Professional | MemberKind::CaseManager)
+            ),
+        },
+    }
+}
+
+/// A network as its pages need it: whose it is.
+#[derive(Debug, Clone)]
+pub struct NetworkInfo {
+    pub id: String,
+    pub caregiver_person_id: String,
+    pub caregiver_name: String,
+    /// The caregiver's account, if they have one (a caregiver may have no e-mail).
+    pub caregiver_user_id: Option<String>,
+    pub created_at: i64,
+}
+
+pub async fn network(conn: &mut Conn, network_id: &str) -> Result<Option<NetworkInfo>> {
+    let row: Option<(String, String, String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT n.id, n.caregiver_person_id, p.given_name, p.family_name, \
+                (SELECT u.id FROM users u WHERE u.person_id = p.id AND u.disabled_at IS NULL LIMIT 1), \
+                n.created_at \
+         FROM networks n JOIN people p ON p.id = n.caregiver_person_id WHERE n.id = $1",
+    )
+    .bind(network_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(
+        |(id, caregiver_person_id, given, family, caregiver_user_id, created_at)| NetworkInfo {
+            id,
+            caregiver_person_id,
+            caregiver_name: full_name(&given, &family),
+            caregiver_user_id,
+            created_at,
+        },
+    ))
+}
+
+/// "Given family", or just one of them.
+pub fn full_name(given: &str, family: &str) -> String {
+    match (given.trim(), family.trim()) {
+        (g, "") => g.to_string(),
+        ("", f) => f.to_string(),
+        (g, f) => format!("{g} {f}"),
+    }
+}
+
+/// The actor's standing in one network: the caregiver themselves, or an active consented member
+/// (with the member id), or nothing. The relationship is what the policy is asked with.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    pub relationship: Relationship,
+    pub member_id: Option<String>,
+}
+
+pub async fn standing(conn: &mut Conn, actor: &Actor, network: &NetworkInfo) -> Result<Standing> {
+    if actor.person_id.as_deref() == Some(network.caregiver_person_id.as_str()) {
+        return Ok(Standing {
+            relationship: Relationship::own(),
+            member_id: None,
+        });
+    }
+    let row: Option<MemberFacts> = sqlx::query_as(
+        "SELECT m.id, m.categories, m.kind, m.acts_for_caregiver FROM network_members m \
+         JOIN consents c ON c.id = m.consent_id \
+         WHERE m.network_id = $1 AND m.user_id = $2 AND m.status = 'active' \
+           AND m.removed_at IS NULL AND c.withdrawn_at IS NULL \
+         ORDER BY m.joined_at DESC LIMIT 1",
+    )
+    .bind(&network.id)
+    .bind(&actor.user_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(Standing {
+        relationship: relationship_of(row.as_ref()),
+        member_id: row.map(|r| r.0),
     })
+}
+
+/// One network the user belongs to, for their list of networks.
+#[derive(Debug, Clone)]
+pub struct NetworkLine {
+    pub network_id: String,
+    pub caregiver_person_id: String,
+    pub caregiver_name: String,
+    /// `None` for the caregiver's own network.
+    pub member_id: Option<String>,
+    pub categories: Vec<DataCategory>,
+}
+
+/// The networks a user is in: their own (as caregiver) first, then those they are an active,
+/// consented member of, by caregiver name.
+pub async fn networks_of_user(store: &Store, actor: &Actor) -> Result<Vec<NetworkLine>> {
+    let mut out = Vec::new();
+    if let Some(person_id) = &actor.person_id {
+        let own: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT n.id, p.given_name, p.family_name FROM networks n \
+             JOIN people p ON p.id = n.caregiver_person_id WHERE n.caregiver_person_id = $1",
+        )
+        .bind(person_id)
+        .fetch_optional(store.pool())
+        .await?;
+        if let Some((id, given, family)) = own {
+            out.push(NetworkLine {
+                network_id: id,
+                caregiver_person_id: person_id.clone(),
+                caregiver_name: full_name(&given, &family),
+                member_id: None,
+                categories: DataCategory::GRANTABLE.to_vec(),
+            });
+        }
+    }
+    let rows: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT n.id, n.caregiver_person_id, p.given_name, p.family_name, m.id, m.categories \
+         FROM network_members m JOIN networks n ON n.id = m.network_id \
+         JOIN people p ON p.id = n.caregiver_person_id \
+         JOIN consents c ON c.id = m.consent_id \
+         WHERE m.user_id = $1 AND m.status = 'active' AND m.removed_at IS NULL \
+           AND c.withdrawn_at IS NULL \
+         ORDER BY p.given_name, p.family_name, n.id",
+    )
+    .bind(&actor.user_id)
+    .fetch_all(store.pool())
+    .await?;
+    out.extend(rows.into_iter().map(
+        |(network_id, caregiver_person_id, given, family, member_id, categories)| NetworkLine {
+            network_id,
+            caregiver_person_id,
+            caregiver_name: full_name(&given, &family),
+            member_id: Some(member_id),
+            categories: DataCategory::parse_list(&categories),
+        },
+    ));
+    Ok(out)
 }
 
 /// A person's name and contact details (what the person page shows so far).
