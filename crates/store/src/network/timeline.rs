@@ -453,7 +453,8 @@ pub async fn open_questions(
     network_id: &str,
     viewer: &Viewer,
 ) -> Result<Vec<Question>> {
-    let rows: Vec<(
+    /// (id, body, asked by, assigned member, their name, answer-by date, created at)
+    type Row = (
         String,
         String,
         String,
@@ -461,7 +462,8 @@ pub async fn open_questions(
         Option<String>,
         Option<String>,
         i64,
-    )> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    );
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT msg.id, msg.body, au.display_name, msg.assigned_member_id, asu.display_name, \
                 msg.answer_by, msg.created_at \
          FROM network_messages msg JOIN users au ON au.id = msg.author_user_id \
