@@ -3,13 +3,14 @@
 //! messages and questions, agreements and agenda tasks. The content is a data file beside this
 //! crate (`demo/kring.toml`, documented at its top), embedded in the binary.
 //!
-//! This module only reads and checks the file: [`load`] parses it and [`KringDemo::check`]
-//! validates every code with the core's parsers and every reference between people, so the
-//! seeding can trust what it gets. Codes stay text in the structs (as written in the file); the
-//! accessors (`kind()`, `categories()`, `schedule()` …) give the typed values and may only be
-//! called on a checked file.
+//! [`load`] parses the file and [`KringDemo::check`] validates every code with the core's parsers
+//! and every reference between people, so the seeding can trust what it gets. Codes stay text in
+//! the structs (as written in the file); the accessors (`kind()`, `categories()`, `schedule()` …)
+//! give the typed values and may only be called on a checked file. [`seed`] writes it all into
+//! the demo database through the store (called from `demo::seed`).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 
@@ -18,12 +19,21 @@ use mantelkring_core::base::Role;
 use mantelkring_core::directory::model::Weekday;
 use mantelkring_core::geo::Pc4;
 use mantelkring_core::identity::Email;
-use mantelkring_core::network::agenda::{ClockTime, DEFAULT_ANSWER_DAYS, Day, Schedule};
+use mantelkring_core::network::agenda::{
+    AGENDA_DAYS, ClockTime, DEFAULT_ANSWER_DAYS, Day, Schedule,
+};
 use mantelkring_core::network::situation::{Situation, SituationInput};
 use mantelkring_core::network::{
-    Field, LONG_TEXT_MAX, MemberKind, MemberStatus, NotifyMode, Relation, SHORT_TEXT_MAX,
-    multi_line, one_line,
+    Field, LONG_TEXT_MAX, MemberEvent, MemberKind, MemberStatus, NotifyMode, Relation,
+    SHORT_TEXT_MAX, multi_line, one_line,
 };
+use mantelkring_core::time::Millis;
+use mantelkring_store::base::{self, NewPerson, NewUser};
+use mantelkring_store::network::members::{self, By, NewMember};
+use mantelkring_store::network::situation as versions;
+use mantelkring_store::network::timeline::{self, Audience, Kind, NewPost};
+use mantelkring_store::network::{self, ConsentMethod, agenda, regie};
+use mantelkring_store::{Conn, StoreError, identity};
 
 const KRING: &str = include_str!("../demo/kring.toml");
 
@@ -56,7 +66,7 @@ pub struct KringDemo {
 pub struct Person {
     pub key: String,
     /// An existing demo account (`demo::ACCOUNTS`), or a new address at [`EMAIL_DOMAIN`] for which
-    /// the seeding creates a user without password.
+    /// the seeding creates a user with the demo password.
     pub account: Option<String>,
     pub name: String,
     /// `MemberKind` code: professional, case_manager or volunteer.
@@ -1442,6 +1452,762 @@ impl<'a> Checker<'a> {
             _ => {}
         }
     }
+}
+
+// ---- Seeding ---------------------------------------------------------------------------------
+
+/// What the demo region's seeding made before the kring, for [`seed`].
+pub struct SeedInput<'a> {
+    /// The moment the demo starts; "today" is its local date in Amsterdam.
+    pub now: Millis,
+    /// The demo password, hashed once (see `demo::seed`).
+    pub password_hash: &'a str,
+    /// (CBS code, id) of the demo municipalities.
+    pub municipalities: &'a [(String, String)],
+    /// Organisation name → id, for every organisation of the demo region.
+    pub organisations: &'a HashMap<String, String>,
+    /// The existing demo accounts (`demo::ACCOUNTS`): e-mail → (user id, person id).
+    pub accounts: &'a HashMap<String, (String, String)>,
+}
+
+/// What [`seed`] made.
+#[derive(Debug, Clone, Default)]
+pub struct KringSeeded {
+    pub networks: usize,
+    /// Active members, over all networks.
+    pub members: usize,
+    /// New user accounts (the demo accounts are reused).
+    pub users: usize,
+    pub messages: usize,
+    pub tasks: usize,
+    /// Tasks marked "hulp gezocht" (they stay unfilled).
+    pub help_wanted: usize,
+}
+
+/// Writes the kring of every caregiver in the file into the caller's transaction, through the
+/// store's own functions: the people and accounts that are not demo accounts yet (all with the
+/// demo password; professionals without a second factor, which they set up at their first
+/// login), and per caregiver the network with its naasten, members (with the caregiver's
+/// consent, online or verbal), regiehouder, "Mijn situatie" with its older versions, open
+/// proposals, messages and questions, agreements, tasks with sign-ups. Then the unfilled pass
+/// runs once, so "hulp gezocht" shows at once.
+///
+/// The store stamps what it writes with the current time, and the demo needs a history. So after
+/// a write the seeding moves its timestamps into the past with a targeted `UPDATE … WHERE id` in
+/// the same transaction. That is for demo seeding only: the application never rewrites history.
+/// Every member's digest starts now, so the first digest does not resend the demo's history.
+pub async fn seed(tx: &mut Conn, input: &SeedInput<'_>) -> Result<KringSeeded, StoreError> {
+    let demo = checked()?;
+    let mut seeder = Seeder {
+        input,
+        demo,
+        today: Day::local(input.now),
+        municipalities: municipality_ids(input.municipalities),
+        person_users: HashMap::new(),
+        seeded: KringSeeded::default(),
+    };
+    for person in &demo.persons {
+        let user = seeder.person_account(tx, person).await?;
+        seeder.person_users.insert(person.key.clone(), user);
+    }
+    for caregiver in &demo.caregivers {
+        seeder.network(tx, caregiver).await?;
+    }
+    agenda::mark_unfilled(tx, input.now).await?;
+    // A sign-up already evaluates its task, so the pass does not mark every one itself.
+    let marked = agenda::help_wanted_tasks(tx, seeder.seeded.tasks as i64).await?;
+    seeder.seeded.help_wanted = marked.len();
+    Ok(seeder.seeded)
+}
+
+/// The embedded file, read and checked once per process (the tests seed the demo many times).
+fn checked() -> Result<&'static KringDemo, StoreError> {
+    static CHECKED_FILE: OnceLock<Result<KringDemo, String>> = OnceLock::new();
+    CHECKED_FILE
+        .get_or_init(load)
+        .as_ref()
+        .map_err(|e| StoreError::Conflict(e.clone()))
+}
+
+/// Municipality name → id, from the (CBS code, id) pairs and `demo::MUNICIPALITIES`.
+fn municipality_ids(ids: &[(String, String)]) -> HashMap<String, String> {
+    crate::demo::MUNICIPALITIES
+        .iter()
+        .filter_map(|(code, name)| {
+            ids.iter()
+                .find(|(c, _)| c == code)
+                .map(|(_, id)| (name.to_string(), id.clone()))
+        })
+        .collect()
+}
+
+/// The e-mail address the seeding gives a member whom the file writes without one (a neighbour
+/// with only a phone number): `given.family@demo.mantelkring.nl`, letters and digits only.
+/// Everyone in a kring has an account with an e-mail address, so in the demo they get one too.
+pub fn derived_email(name: &str) -> String {
+    let (given, family) = name.split_once(' ').unwrap_or((name, ""));
+    let letters = |s: &str| -> String {
+        s.to_lowercase()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect()
+    };
+    format!("{}.{}@{EMAIL_DOMAIN}", letters(given), letters(family))
+}
+
+/// Days between the start of a network (its oldest entry) and today.
+fn network_age(c: &Caregiver) -> i64 {
+    let versions = c.situation_versions().into_iter().map(|(days, _)| days);
+    let agreements = c.agreements.iter().map(|a| a.from_days_ago);
+    let tasks = c.tasks.iter().map(|t| t.created_days_ago);
+    let messages = c.messages.iter().map(|m| m.days_ago);
+    let proposals = c.proposals.iter().map(|p| p.days_ago);
+    versions
+        .chain(agreements)
+        .chain(tasks)
+        .chain(messages)
+        .chain(proposals)
+        .chain([PROPOSED_DAYS_AGO])
+        .max()
+        .unwrap_or(0)
+}
+
+/// Members waiting for the caregiver's approval were proposed this many days ago.
+const PROPOSED_DAYS_AGO: i64 = 2;
+
+/// A refusal the checked file should never cause.
+fn refused(caregiver: &str, what: impl std::fmt::Debug) -> StoreError {
+    StoreError::Conflict(format!(
+        "demo/kring.toml, caregiver '{caregiver}': {what:?}"
+    ))
+}
+
+/// One line of text as the web forms hand it to the store (the checker accepted it already).
+fn line(caregiver: &str, value: &str) -> Result<String, StoreError> {
+    one_line(value, SHORT_TEXT_MAX).map_err(|e| refused(caregiver, e))
+}
+
+/// A longer text as the web forms hand it to the store.
+fn lines(caregiver: &str, value: &str) -> Result<String, StoreError> {
+    multi_line(value, LONG_TEXT_MAX).map_err(|e| refused(caregiver, e))
+}
+
+/// Moves one timestamp of the row with id `$2` into the past: `sql` sets it to `$1` (demo seeding
+/// only, see [`seed`]).
+async fn stamp(tx: &mut Conn, sql: &'static str, at: Millis, id: &str) -> Result<(), StoreError> {
+    sqlx::query(sql).bind(at).bind(id).execute(&mut *tx).await?;
+    Ok(())
+}
+
+/// A member as seeded in one network.
+#[derive(Debug, Clone)]
+struct Seated {
+    member_id: String,
+    user_id: String,
+    acts_for_caregiver: bool,
+}
+
+/// One network being seeded: who its references name.
+struct Ctx<'a> {
+    key: &'a str,
+    caregiver_name: String,
+    network: &'a str,
+    /// Reference → the active member.
+    seated: HashMap<String, Seated>,
+    /// Who does what the caregiver does: their own account, or the member acting for them
+    /// (then on their behalf).
+    speaker: (String, bool),
+}
+
+impl Ctx<'_> {
+    fn seat(&self, reference: &str) -> Result<&Seated, StoreError> {
+        self.seated
+            .get(reference)
+            .ok_or_else(|| refused(self.key, format!("'{reference}' is no active member")))
+    }
+
+    /// Who acts when `reference` does something.
+    fn by(&self, reference: &str) -> Result<By<'_>, StoreError> {
+        if reference == CAREGIVER {
+            return Ok(By {
+                user_id: &self.speaker.0,
+                on_behalf: self.speaker.1,
+            });
+        }
+        let seat = self.seat(reference)?;
+        Ok(By {
+            user_id: &seat.user_id,
+            on_behalf: seat.acts_for_caregiver,
+        })
+    }
+
+    /// The member id of a reference; `None` for the caregiver, who is no member of their own
+    /// network (and reads everything in it).
+    fn member_id(&self, reference: &str) -> Result<Option<String>, StoreError> {
+        if reference == CAREGIVER {
+            return Ok(None);
+        }
+        Ok(Some(self.seat(reference)?.member_id.clone()))
+    }
+}
+
+struct Seeder<'a> {
+    input: &'a SeedInput<'a>,
+    demo: &'a KringDemo,
+    today: Day,
+    municipalities: HashMap<String, String>,
+    /// [[person]] key → user id.
+    person_users: HashMap<String, String>,
+    seeded: KringSeeded,
+}
+
+impl Seeder<'_> {
+    /// Local `hour:00` plus `minutes` on the day `days_ago` before today.
+    fn at(&self, days_ago: i64, hour: u8, minutes: i64) -> Millis {
+        self.today.plus(-days_ago).start_ms() + i64::from(hour) * 3_600_000 + minutes * 60_000
+    }
+
+    /// At most a minute before the demo starts: today's entries lie in the past too.
+    fn past(&self, at: Millis) -> Millis {
+        at.min(self.input.now - 60_000)
+    }
+
+    fn organisation(&self, name: Option<&str>) -> Result<Option<String>, StoreError> {
+        name.map(|n| {
+            self.input
+                .organisations
+                .get(n)
+                .cloned()
+                .ok_or_else(|| StoreError::NotFound(format!("demo/kring.toml: organisation '{n}'")))
+        })
+        .transpose()
+    }
+
+    /// A person with their user and role: the demo password, no second factor. Professionals
+    /// and case managers work for their organisation (`Role::Professional`); volunteers are
+    /// volunteers; family and friends are network members, and so is a local professional from
+    /// outside the demo's organisations (a village GP), who has no organisation to hold the
+    /// professional role through.
+    async fn new_account(
+        &mut self,
+        tx: &mut Conn,
+        name: &str,
+        email: &str,
+        phone: Option<&str>,
+        kind: MemberKind,
+        organisation: Option<&str>,
+    ) -> Result<String, StoreError> {
+        let (given, family) = name.split_once(' ').unwrap_or((name, ""));
+        let person = base::insert_person(
+            tx,
+            &NewPerson {
+                given_name: given,
+                family_name: family,
+                email: Some(email),
+                phone,
+                ..Default::default()
+            },
+        )
+        .await?;
+        let user = base::insert_user(
+            tx,
+            &NewUser {
+                email,
+                display_name: name,
+                person_id: Some(&person),
+                password_hash: Some(self.input.password_hash),
+                totp_secret: None,
+            },
+        )
+        .await?;
+        match (kind, self.organisation(organisation)?) {
+            (MemberKind::Professional | MemberKind::CaseManager, Some(org)) => {
+                base::add_membership(tx, &user, &org, Role::Professional).await?
+            }
+            (MemberKind::Volunteer, _) => {
+                identity::add_personal_role(tx, &user, Role::Volunteer).await?
+            }
+            _ => identity::add_personal_role(tx, &user, Role::NetworkMember).await?,
+        }
+        self.seeded.users += 1;
+        Ok(user)
+    }
+
+    /// The user of a [[person]]: their demo account, or a new one.
+    async fn person_account(&mut self, tx: &mut Conn, p: &Person) -> Result<String, StoreError> {
+        let Some(email) = p.account.as_deref() else {
+            return Err(StoreError::NotFound(format!(
+                "demo/kring.toml: person '{}' has no account",
+                p.key
+            )));
+        };
+        if let Some((user, _)) = self.input.accounts.get(email) {
+            return Ok(user.clone());
+        }
+        self.new_account(
+            tx,
+            &p.name,
+            email,
+            p.phone.as_deref(),
+            p.kind(),
+            p.organisation.as_deref(),
+        )
+        .await
+    }
+
+    /// The user of a member: the [[person]]'s, or a new account for an inline member (with a
+    /// [`derived_email`] when the file gives no address).
+    async fn member_user(&mut self, tx: &mut Conn, m: &Member) -> Result<String, StoreError> {
+        if let Some(key) = &m.person {
+            return self
+                .person_users
+                .get(key)
+                .cloned()
+                .ok_or_else(|| StoreError::NotFound(format!("demo/kring.toml: person '{key}'")));
+        }
+        let demo = self.demo;
+        let name = demo.member_name(m);
+        if let Some((user, _)) = m
+            .account
+            .as_deref()
+            .and_then(|a| self.input.accounts.get(a))
+        {
+            return Ok(user.clone());
+        }
+        let email = demo
+            .member_email(m)
+            .map_or_else(|| derived_email(name), str::to_string);
+        self.new_account(
+            tx,
+            name,
+            &email,
+            m.phone.as_deref(),
+            demo.member_kind(m),
+            m.organisation.as_deref(),
+        )
+        .await
+    }
+
+    /// The caregiver's person and user (none without e-mail).
+    async fn caregiver_account(
+        &mut self,
+        tx: &mut Conn,
+        c: &Caregiver,
+    ) -> Result<(String, Option<String>), StoreError> {
+        if let Some(account) = &c.account {
+            let (user, person) = self
+                .input
+                .accounts
+                .get(account)
+                .ok_or_else(|| StoreError::NotFound(format!("demo account {account}")))?;
+            return Ok((person.clone(), Some(user.clone())));
+        }
+        let person = base::insert_person(
+            tx,
+            &NewPerson {
+                given_name: &c.given_name,
+                family_name: &c.family_name,
+                email: c.email.as_deref(),
+                phone: c.phone.as_deref(),
+                postcode: Some(&c.postcode),
+                municipality_id: self.municipalities.get(&c.municipality).map(String::as_str),
+            },
+        )
+        .await?;
+        let Some(email) = &c.email else {
+            return Ok((person, None));
+        };
+        let user = base::insert_user(
+            tx,
+            &NewUser {
+                email,
+                display_name: &c.name(),
+                person_id: Some(&person),
+                password_hash: Some(self.input.password_hash),
+                totp_secret: None,
+            },
+        )
+        .await?;
+        identity::add_personal_role(tx, &user, Role::Caregiver).await?;
+        self.seeded.users += 1;
+        Ok((person, Some(user)))
+    }
+
+    /// One caregiver's kring.
+    async fn network(&mut self, tx: &mut Conn, c: &Caregiver) -> Result<(), StoreError> {
+        let (person, caregiver_user) = self.caregiver_account(tx, c).await?;
+        let network = network::network_of(tx, &person).await?;
+        let start = self.at(network_age(c), 9, 0);
+        stamp(
+            tx,
+            "UPDATE networks SET created_at = $1 WHERE id = $2",
+            start,
+            &network,
+        )
+        .await?;
+        for n in &c.naaste {
+            let id = members::add_naaste(
+                tx,
+                &network,
+                &n.given_name,
+                &n.family_name,
+                n.relation(),
+                Some(i64::from(n.birth_year)),
+            )
+            .await?;
+            stamp(
+                tx,
+                "UPDATE network_naasten SET created_at = $1 WHERE id = $2",
+                start,
+                &id,
+            )
+            .await?;
+        }
+
+        // The caregiver's consent for each membership: given online by the caregiver, or said
+        // aloud and written down by the professional named in the file. Who recorded it added
+        // the member (as when a professional registers a caregiver without e-mail).
+        let verbal = c.consent_is_verbal();
+        let recorder = if verbal {
+            c.consent_recorded_by
+                .as_deref()
+                .and_then(|k| self.person_users.get(k))
+                .cloned()
+        } else {
+            caregiver_user.clone()
+        }
+        .ok_or_else(|| refused(&c.key, "no one to record the consent"))?;
+        let method = if verbal {
+            ConsentMethod::Verbal
+        } else {
+            ConsentMethod::Online
+        };
+        // Active members in the file's order, which is the order they joined in.
+        let mut seated = HashMap::new();
+        for (i, m) in c.members.iter().enumerate().filter(|(_, m)| m.is_active()) {
+            let user = self.member_user(tx, m).await?;
+            let joined = start + (i as i64 + 1) * 60_000;
+            let consent =
+                network::record_consent(tx, &person, network::MEMBERSHIP_SCOPE, method, &recorder)
+                    .await?;
+            stamp(
+                tx,
+                "UPDATE consents SET given_at = $1 WHERE id = $2",
+                joined,
+                &consent,
+            )
+            .await?;
+            let organisation = self.organisation(self.member_organisation(m))?;
+            let categories = m.categories();
+            let new = NewMember {
+                network_id: &network,
+                user_id: &user,
+                organisation_id: organisation.as_deref(),
+                kind: self.demo.member_kind(m),
+                field: self.demo.member_field(m),
+                role_label: self.member_role_label(m),
+                categories: &categories,
+                notify: m.notify(),
+                acts_for_caregiver: m.acts_for_caregiver,
+            };
+            let by = By {
+                user_id: &recorder,
+                on_behalf: false,
+            };
+            let member_id = members::add(tx, &new, &consent, by).await?;
+            sqlx::query(
+                "UPDATE network_members SET joined_at = $1, decided_at = $1, digest_sent_until = $2 \
+                 WHERE id = $3",
+            )
+            .bind(joined)
+            .bind(self.input.now)
+            .bind(&member_id)
+            .execute(&mut *tx)
+            .await?;
+            event_at(tx, &member_id, MemberEvent::Added, joined).await?;
+            seated.insert(
+                m.reference().to_string(),
+                Seated {
+                    member_id,
+                    user_id: user,
+                    acts_for_caregiver: m.acts_for_caregiver,
+                },
+            );
+        }
+        let speaker = match &caregiver_user {
+            Some(user) => (user.clone(), false),
+            None => seated
+                .values()
+                .find(|s| s.acts_for_caregiver)
+                .map(|s| (s.user_id.clone(), true))
+                .ok_or_else(|| refused(&c.key, "no one acts for the caregiver"))?,
+        };
+        let ctx = Ctx {
+            key: &c.key,
+            caregiver_name: c.name(),
+            network: &network,
+            seated,
+            speaker,
+        };
+
+        // Proposed members wait for the caregiver, who chooses what they see when approving
+        // (so, as in the web form, the proposal carries no categories).
+        for m in c.members.iter().filter(|m| !m.is_active()) {
+            let user = self.member_user(tx, m).await?;
+            let organisation = self.organisation(self.member_organisation(m))?;
+            let new = NewMember {
+                network_id: &network,
+                user_id: &user,
+                organisation_id: organisation.as_deref(),
+                kind: self.demo.member_kind(m),
+                field: self.demo.member_field(m),
+                role_label: self.member_role_label(m),
+                categories: &[],
+                notify: m.notify(),
+                acts_for_caregiver: false,
+            };
+            let by = ctx.by(m.proposed_by.as_deref().unwrap_or(CAREGIVER))?;
+            let id = members::propose(tx, &new, "", by).await?;
+            let proposed = self.past(self.at(PROPOSED_DAYS_AGO, 20, 0));
+            stamp(
+                tx,
+                "UPDATE network_members SET joined_at = $1 WHERE id = $2",
+                proposed,
+                &id,
+            )
+            .await?;
+            event_at(tx, &id, MemberEvent::Proposed, proposed).await?;
+        }
+
+        if let Some(r) = c.regiehouder() {
+            let member = ctx.seat(r.reference())?.member_id.clone();
+            let term = regie::appoint(tx, &network, &member, "", ctx.by(CAREGIVER)?)
+                .await?
+                .map_err(|e| refused(&c.key, e))?;
+            let at = start + 60 * 60_000;
+            stamp(
+                tx,
+                "UPDATE network_regie SET created_at = $1, started_at = $1 WHERE id = $2",
+                at,
+                &term,
+            )
+            .await?;
+            event_at(tx, &member, MemberEvent::RegiehouderStarted, at).await?;
+        }
+
+        self.situation(tx, c, &ctx).await?;
+        self.messages(tx, c, &ctx).await?;
+        self.agenda(tx, c, &ctx).await?;
+        self.seeded.networks += 1;
+        self.seeded.members += c.size();
+        Ok(())
+    }
+
+    fn member_organisation<'m>(&'m self, m: &'m Member) -> Option<&'m str> {
+        match self.demo.person_of(m) {
+            Some(p) => p.organisation.as_deref(),
+            None => m.organisation.as_deref(),
+        }
+    }
+
+    fn member_role_label<'m>(&'m self, m: &'m Member) -> &'m str {
+        match self.demo.person_of(m) {
+            Some(p) => &p.role_label,
+            None => m.role_label.as_deref().unwrap_or_default(),
+        }
+    }
+
+    /// "Mijn situatie": every version, saved by the caregiver (or for them), and the open
+    /// proposals on the current one.
+    async fn situation(
+        &mut self,
+        tx: &mut Conn,
+        c: &Caregiver,
+        ctx: &Ctx<'_>,
+    ) -> Result<(), StoreError> {
+        let mut number = 0;
+        for (days_ago, version) in c.situation_versions() {
+            number = versions::save(tx, ctx.network, number, &version, ctx.by(CAREGIVER)?)
+                .await?
+                .map_err(|e| refused(&c.key, e))?;
+            sqlx::query(
+                "UPDATE situation_versions SET created_at = $1 WHERE network_id = $2 AND version = $3",
+            )
+            .bind(self.past(self.at(days_ago, 11, 0)))
+            .bind(ctx.network)
+            .bind(number)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for p in &c.proposals {
+            let note = line(&c.key, &p.note)?;
+            let id = versions::propose(
+                tx,
+                ctx.network,
+                number,
+                &c.proposed_situation(p),
+                &note,
+                ctx.by(&p.by)?.user_id,
+            )
+            .await?
+            .map_err(|e| refused(&c.key, e))?;
+            stamp(
+                tx,
+                "UPDATE situation_proposals SET created_at = $1 WHERE id = $2",
+                self.past(self.at(p.days_ago, 14, 0)),
+                &id,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Messages and questions at their local hour (the store takes the moment of posting and
+    /// of answering), in the file's order.
+    async fn messages(
+        &mut self,
+        tx: &mut Conn,
+        c: &Caregiver,
+        ctx: &Ctx<'_>,
+    ) -> Result<(), StoreError> {
+        let count = c.messages.len() as i64;
+        for (i, m) in c.messages.iter().enumerate() {
+            // Today's hour may not have come yet: then a minute apart before now, in order.
+            let asked = self
+                .at(m.days_ago, m.hours, 0)
+                .min(self.input.now - (count - i as i64) * 60_000);
+            let mut to = Vec::new();
+            for r in m.to.iter().filter(|r| *r != CAREGIVER) {
+                to.extend(ctx.member_id(r)?);
+            }
+            let assigned = match &m.assigned_to {
+                Some(a) => ctx.member_id(a)?,
+                None => None,
+            };
+            let body = lines(&c.key, &m.body)?;
+            let id = timeline::post(
+                tx,
+                &NewPost {
+                    network_id: ctx.network,
+                    by: ctx.by(&m.by)?,
+                    kind: if m.is_question() {
+                        Kind::Question
+                    } else {
+                        Kind::Message
+                    },
+                    body: &body,
+                    audience: if m.to.is_empty() {
+                        Audience::All
+                    } else {
+                        Audience::Members(&to)
+                    },
+                    assigned_member_id: assigned.as_deref(),
+                    answer_by: m.is_question().then(|| self.today.plus(-m.answer_by())),
+                    now: asked,
+                },
+            )
+            .await?;
+            if let (Some(answerer), Some(answer)) = (m.answerer(), &m.answer) {
+                let days = m.answered_days_ago.unwrap_or(0);
+                let answered = self
+                    .past(self.at(days, m.hours.saturating_add(2).min(22), 0))
+                    .max(asked + 1_000);
+                let answer = lines(&c.key, answer)?;
+                let by = ctx.by(answerer)?.user_id;
+                if !timeline::answer(tx, ctx.network, &id, by, &answer, answered).await? {
+                    return Err(refused(&c.key, "a question could not be answered"));
+                }
+            }
+            self.seeded.messages += 1;
+        }
+        Ok(())
+    }
+
+    /// Agreements, and tasks with the sign-ups for their occurrences in the agenda's weeks.
+    async fn agenda(
+        &mut self,
+        tx: &mut Conn,
+        c: &Caregiver,
+        ctx: &Ctx<'_>,
+    ) -> Result<(), StoreError> {
+        let today = self.today;
+        for a in &c.agreements {
+            let what = line(&c.key, &a.what)?;
+            let member = ctx.member_id(&a.who)?;
+            let who = match &member {
+                Some(id) => agenda::Who::Member(id),
+                None => agenda::Who::Text(&ctx.caregiver_name),
+            };
+            let new = agenda::NewAgreement {
+                network_id: ctx.network,
+                what: &what,
+                who,
+                starts_on: today.plus(-a.from_days_ago),
+                review_on: a.review_in_days.map(|d| today.plus(d)),
+            };
+            let id = agenda::add_agreement(tx, &new, ctx.by(CAREGIVER)?)
+                .await?
+                .map_err(|e| refused(&c.key, e))?;
+            stamp(
+                tx,
+                "UPDATE network_agreements SET created_at = $1 WHERE id = $2",
+                self.past(self.at(a.from_days_ago, 12, 0)),
+                &id,
+            )
+            .await?;
+        }
+        for t in &c.tasks {
+            let title = line(&c.key, &t.title)?;
+            let details = lines(&c.key, &t.details)?;
+            let schedule = t.schedule(today);
+            let new = agenda::NewTask {
+                network_id: ctx.network,
+                title: &title,
+                details: &details,
+                schedule,
+                start: Some(t.start()),
+                end: Some(t.end()),
+                needed: t.needed,
+            };
+            let by = ctx.by(t.by.as_deref().unwrap_or(CAREGIVER))?;
+            let id = agenda::add_task(tx, &new, by).await?;
+            // Before the sign-ups: they ask whether the task stays unfilled since its creation.
+            stamp(
+                tx,
+                "UPDATE network_tasks SET created_at = $1 WHERE id = $2",
+                self.past(self.at(t.created_days_ago, 13, 0)),
+                &id,
+            )
+            .await?;
+            let days = schedule.occurrences(today, today.plus(AGENDA_DAYS));
+            for s in &t.signups {
+                let member = ctx.seat(s)?.member_id.clone();
+                for day in &days {
+                    agenda::sign_up(tx, ctx.network, &id, *day, &member, today)
+                        .await?
+                        .map_err(|e| refused(&c.key, e))?;
+                }
+            }
+            self.seeded.tasks += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Moves a membership's history event into the past (demo seeding only, see [`seed`]).
+async fn event_at(
+    tx: &mut Conn,
+    member_id: &str,
+    event: MemberEvent,
+    at: Millis,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE network_member_events SET at = $1 WHERE member_id = $2 AND event = $3")
+        .bind(at)
+        .bind(member_id)
+        .bind(event.as_str())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]
