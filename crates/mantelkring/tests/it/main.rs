@@ -12,6 +12,7 @@ mod hsds;
 mod http;
 mod identity;
 mod jobs;
+mod kring_demo;
 mod kring_members;
 mod openapi;
 mod postcodes;
