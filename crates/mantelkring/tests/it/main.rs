@@ -14,6 +14,7 @@ mod identity;
 mod jobs;
 mod kring_agenda;
 mod kring_fhir;
+mod kring_demo;
 mod kring_members;
 mod kring_situation;
 mod kring_timeline;

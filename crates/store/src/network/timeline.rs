@@ -462,6 +462,7 @@ pub async fn open_questions(
     network_id: &str,
     viewer: &Viewer,
 ) -> Result<Vec<Question>> {
+    /// (id, body, asked by, assigned member, their name, answer-by date, created at)
     type Row = (
         String,
         String,
