@@ -28,6 +28,7 @@ async fn demo_apps() -> Vec<(TestApp, String)> {
     for db in TestDatabase::all().await {
         let app = TestApp::on(db).await;
         let seeded = demo::seed(&app.store).await.unwrap();
+        crate::support::reset_ria_kring(&app.store, &seeded.caregiver_person_id).await;
         settle(&app.store).await;
         out.push((app, seeded.caregiver_person_id));
     }

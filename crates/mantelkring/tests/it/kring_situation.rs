@@ -27,6 +27,7 @@ struct Demo {
 async fn demo_on(db: TestDatabase) -> Demo {
     let app = TestApp::on(db).await;
     let seeded = demo::seed(&app.store).await.unwrap();
+    crate::support::reset_ria_kring(&app.store, &seeded.caregiver_person_id).await;
     let mut conn = app.store.pool().acquire().await.unwrap();
     let network = network::network_of(&mut conn, &seeded.caregiver_person_id)
         .await

@@ -68,6 +68,7 @@ async fn demo_apps() -> Vec<(TestApp, String)> {
     for db in TestDatabase::all().await {
         let app = TestApp::on(db).await;
         let seeded = demo::seed(&app.store).await.unwrap();
+        crate::support::reset_ria_kring(&app.store, &seeded.caregiver_person_id).await;
         apps.push((app, seeded.caregiver_person_id));
     }
     apps
@@ -354,6 +355,7 @@ async fn messages_go_to_everyone_or_to_chosen_members_only() {
 #[tokio::test]
 async fn a_member_acting_for_the_caregiver_sees_every_message_and_writes_on_her_behalf() {
     let (app, ria_person) = demo_app().await;
+    crate::support::reset_ria_kring(&app.store, &ria_person).await;
     let k = kring(&app.store, &ria_person).await;
     let to_marieke = [k.marieke_member.clone()];
     let mut tx = app.store.begin_write().await.unwrap();
@@ -807,6 +809,7 @@ async fn the_digest_job_waits_for_the_morning_and_runs_from_the_command_line() {
     let config = crate::support::test_config(&db.url, &dir);
     let store = mantelkring::app::open_store(&config).await.unwrap();
     let seeded = demo::seed(&store).await.unwrap();
+    crate::support::reset_ria_kring(&store, &seeded.caregiver_person_id).await;
     let k = kring(&store, &seeded.caregiver_person_id).await;
     // The application queues the digest for the next morning at seven.
     let app = TestApp::start(config.clone(), store.clone(), dir).await;
@@ -874,6 +877,7 @@ async fn the_digest_job_waits_for_the_morning_and_runs_from_the_command_line() {
 #[tokio::test]
 async fn the_timeline_pages_twenty_at_a_time() {
     let (app, ria_person) = demo_app().await;
+    crate::support::reset_ria_kring(&app.store, &ria_person).await;
     let k = kring(&app.store, &ria_person).await;
     let start = now_ms() - 100_000;
     for i in 0..25 {
@@ -921,6 +925,7 @@ async fn the_timeline_pages_twenty_at_a_time() {
 #[tokio::test]
 async fn who_may_not_see_or_post_on_the_timeline_is_refused() {
     let (app, ria_person) = demo_app().await;
+    crate::support::reset_ria_kring(&app.store, &ria_person).await;
     let k = kring(&app.store, &ria_person).await;
     let question = store_post(
         &app.store,
@@ -1044,6 +1049,7 @@ async fn who_may_not_see_or_post_on_the_timeline_is_refused() {
 #[tokio::test]
 async fn bad_input_gets_a_dutch_message_and_writes_nothing() {
     let (app, ria_person) = demo_app().await;
+    crate::support::reset_ria_kring(&app.store, &ria_person).await;
     let k = kring(&app.store, &ria_person).await;
     let question = store_post(
         &app.store,
