@@ -602,3 +602,123 @@ describe('sociale kaart: zoeken', () => {
     }
   });
 });
+
+// --- The kring (care network) ------------------------------------------------------------------
+
+const NETWORK_MEMBER = { email: 'sanne.devries@demo.mantelkring.nl', password: 'demo-mantelkring-2026' };
+
+// Today in Amsterdam, YYYY-MM-DD (what the app calls today).
+function amsterdamToday() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
+}
+
+// Adds a one-off task for today through the agenda's own form.
+async function addTaskToday(page, overview, title) {
+  await page.goto(urlFor(`${overview}/agenda/taken/nieuw`), { waitUntil: 'load' });
+  await page.fill('#titel', title);
+  await page.check('#soort_eenmalig');
+  await page.fill('#datum', amsterdamToday());
+  await page.fill('#aantal', '1');
+  await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
+}
+
+// Opens /kring, which takes a caregiver or a member of one network to its overview.
+async function kringOverview(page) {
+  await page.goto(urlFor('/kring'), { waitUntil: 'load' });
+  const overview = new URL(page.url()).pathname;
+  assert.match(overview, /^\/kringen\/[0-9a-f-]{36}$/, `/kring went to ${overview}`);
+  return overview;
+}
+
+describe('kring', () => {
+  test("the caregiver's home at 360 px: today's tasks, unanswered questions, the circles picture", { timeout: 4 * TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(360);
+    try {
+      await logIn(page, CAREGIVER);
+      const overview = await kringOverview(page);
+      await addTaskToday(page, overview, 'Samen naar de markt');
+      // An open question, written through the timeline's form.
+      await page.goto(urlFor(`${overview}/tijdlijn`), { waitUntil: 'load' });
+      await page.check('#soort-vraag');
+      await page.fill('#tekst', 'Wie kan Henk donderdag naar de fysiotherapeut brengen?');
+      await Promise.all([page.waitForNavigation(), page.click('form[action$="/tijdlijn"] button[type=submit]')]);
+
+      await page.setViewportSize({ width: 360, height: HEIGHT });
+      const response = await page.goto(urlFor(overview), { waitUntil: 'load' });
+      assert.equal(response.status(), 200);
+      const svg = page.locator('.mk-kring-picture svg[role="img"]');
+      assert.equal(await svg.count(), 1, 'the circles picture');
+      const box = await svg.boundingBox();
+      assert.ok(box && box.width > 200 && box.width <= 360, `picture box ${JSON.stringify(box)}`);
+      const today = await page.textContent('section[aria-labelledby="vandaag"]');
+      assert.ok(today.includes('Samen naar de markt'), "today's task is on the home page");
+      const questions = await page.textContent('section[aria-labelledby="vragen"]');
+      assert.ok(questions.includes('fysiotherapeut'), 'the unanswered question is on the home page');
+      // The picture comes before today's tasks: it is the first thing a member sees.
+      const order = await page.evaluate(() => {
+        const pic = document.querySelector('.mk-kring-picture');
+        const tasks = document.querySelector('section[aria-labelledby="vandaag"]');
+        return pic.compareDocumentPosition(tasks) & Node.DOCUMENT_POSITION_FOLLOWING;
+      });
+      assert.ok(order, 'the picture is above the tasks');
+      await checkPage(t, page, requests, 'kring-overzicht', 360);
+
+      const versions = `${overview}/situatie/versies`;
+      await sweep(t, page, requests, [
+        ['kring-overzicht-breed', overview],
+        ['kring-leden', `${overview}/leden`],
+        ['kring-regie', `${overview}/regie`],
+        ['kring-situatie', `${overview}/situatie`],
+        ['kring-situatie-bewerken', `${overview}/situatie/bewerken`],
+        ['kring-situatie-versies', versions],
+        ['kring-tijdlijn', `${overview}/tijdlijn`],
+        ['kring-agenda', `${overview}/agenda`],
+        ['kring-taak-nieuw', `${overview}/agenda/taken/nieuw`],
+        ['kring-afspraak-nieuw', `${overview}/agenda/afspraken/nieuw`],
+      ]);
+      // A comparison of two versions, when the demo has them.
+      await page.goto(urlFor(versions), { waitUntil: 'load' });
+      const compare = await page.getAttribute('a[href*="/situatie/vergelijken"]', 'href').catch(() => null);
+      if (compare) {
+        await sweep(t, page, requests, [['kring-situatie-vergelijken', compare]]);
+      }
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+
+  test('a member signs up for a task with the keyboard only', { timeout: 2 * TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(360);
+    try {
+      await logIn(page, NETWORK_MEMBER);
+      const overview = await kringOverview(page);
+      const title = 'Plantjes water geven';
+      await addTaskToday(page, overview, title);
+      await page.goto(urlFor(`${overview}/agenda`), { waitUntil: 'load' });
+      // Tab through the page until the sign-up button of this task has focus.
+      let found = false;
+      for (let i = 0; i < 400 && !found; i++) {
+        await page.keyboard.press('Tab');
+        found = await page.evaluate((title) => {
+          const el = document.activeElement;
+          return !!el && el.tagName === 'BUTTON' && el.textContent.includes('Ik doe het') && el.textContent.includes(title);
+        }, title);
+      }
+      assert.ok(found, `no keyboard stop on "Ik doe het — ${title}"`);
+      const focusBox = await page.locator(':focus').boundingBox();
+      assert.ok(focusBox && focusBox.width > 0, 'the focused button is visible');
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+      await page.waitForLoadState('load');
+      const signedUp = await page.evaluate((title) => [...document.querySelectorAll('button')]
+        .some((b) => b.textContent.includes('Afmelden') && b.textContent.includes(title)), title);
+      assert.ok(signedUp, 'after Enter the task offers "Afmelden": Sanne is signed up');
+      await checkPage(t, page, requests, 'kring-agenda-aangemeld', 360);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+});

@@ -2,12 +2,12 @@
 //! account per role. Everything here is made up; only municipality names and CBS codes are real.
 
 use argon2::password_hash::{PasswordHasher, SaltString};
-use mantelkring_core::access::DataCategory;
 use mantelkring_core::base::{CbsCode, OrganisationKind, Role};
 use mantelkring_core::jobs::{EmailJob, kind};
+use mantelkring_core::time::now_ms;
 use mantelkring_store::base::{self, NewOrganisation, NewPerson, NewUser};
-use mantelkring_store::network::{self, ConsentMethod};
 use mantelkring_store::{Store, StoreError, identity, jobs};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The password of every demo account. Demo only.
@@ -153,16 +153,6 @@ pub const ACCOUNTS: &[DemoAccount] = &[
     },
 ];
 
-/// (given name, family name, postcode, CBS code): people in the care situations of the demo.
-const PEOPLE: &[(&str, &str, &str, &str)] = &[
-    ("Henk", "de Vries", "2324", "GM0546"),
-    ("Gerda", "Smit", "2351", "GM0547"),
-    ("Jan", "Smit", "2351", "GM0547"),
-    ("Fatma", "Yilmaz", "2315", "GM0546"),
-    ("Kees", "van Dijk", "2225", "GM0537"),
-    ("Wilma", "van Dijk", "2225", "GM0537"),
-];
-
 /// Removes the demo database files in `data_dir`, so every demo starts fresh.
 pub fn remove_demo_database(data_dir: &Path) -> std::io::Result<()> {
     for name in ["demo.db", "demo.db-wal", "demo.db-shm"] {
@@ -182,6 +172,8 @@ pub fn demo_database_url(data_dir: &Path) -> String {
 pub struct Seeded {
     /// The person id of the demo caregiver (Ria), whose page her network can open.
     pub caregiver_person_id: String,
+    /// The care networks of the demo (`demo/kring.toml`).
+    pub kring: crate::demo_kring::KringSeeded,
 }
 
 /// Fills an empty, migrated store with the demo region, in one transaction.
@@ -228,27 +220,16 @@ pub async fn seed(store: &Store) -> Result<Seeded, StoreError> {
         organisation_ids.push(org.id);
     }
 
-    for (given, family, postcode, code) in PEOPLE {
-        let m = municipality(code);
-        base::insert_person(
-            &mut tx,
-            &NewPerson {
-                given_name: given,
-                family_name: family,
-                postcode: Some(postcode),
-                municipality_id: m.as_deref(),
-                ..Default::default()
-            },
-        )
-        .await?;
-    }
-
     let mut users = Vec::new();
     let mut people = Vec::new();
     for account in ACCOUNTS {
         let (given, family) = account.name.split_once(' ').unwrap_or((account.name, ""));
         let (phone, postcode, municipality) = match account.role {
-            Role::Caregiver => (Some("071 555 0101"), Some("2324"), municipality("GM0546")),
+            Role::Caregiver => (
+                Some("071 555 0101"),
+                Some("2324 KD"),
+                municipality("GM0546"),
+            ),
             _ => (None, None, None),
         };
         let person = base::insert_person(
@@ -287,39 +268,6 @@ pub async fn seed(store: &Store) -> Result<Seeded, StoreError> {
         people.push(person);
     }
 
-    // Ria's network: Marieke (her caregiver consultant) sees everything Ria shares; her daughter
-    // Sanne sees the agenda and messages. Both with Ria's consent, given online.
-    let account_index = |role: Role| {
-        ACCOUNTS
-            .iter()
-            .position(|a| a.role == role)
-            .expect("demo account per role")
-    };
-    let ria = account_index(Role::Caregiver);
-    let network_id = network::create_network(&mut tx, &people[ria]).await?;
-    let members = [
-        (Role::Professional, DataCategory::GRANTABLE.to_vec()),
-        (
-            Role::NetworkMember,
-            vec![DataCategory::Agenda, DataCategory::Messages],
-        ),
-    ];
-    for (role, categories) in members {
-        let i = account_index(role);
-        let consent = network::record_consent(
-            &mut tx,
-            &people[ria],
-            network::MEMBERSHIP_SCOPE,
-            ConsentMethod::Online,
-            &users[ria],
-        )
-        .await?;
-        let org = ACCOUNTS[i]
-            .organisation
-            .map(|o| organisation_ids[o].as_str());
-        network::add_member(&mut tx, &network_id, &users[i], org, &categories, &consent).await?;
-    }
-
     // The sociale kaart: about forty organisations with their places and services.
     let existing: Vec<(&str, String)> = ORGANISATIONS
         .iter()
@@ -327,6 +275,24 @@ pub async fn seed(store: &Store) -> Result<Seeded, StoreError> {
         .zip(organisation_ids.iter().cloned())
         .collect();
     crate::demo_map::seed(&mut tx, &region.id, &municipality_ids, &existing).await?;
+
+    // The kring of twenty caregivers (Ria's among them), with the demo accounts in them.
+    let accounts: HashMap<String, (String, String)> = ACCOUNTS
+        .iter()
+        .zip(users.iter().zip(&people))
+        .map(|(a, (user, person))| (a.email.to_string(), (user.clone(), person.clone())))
+        .collect();
+    let kring = crate::demo_kring::seed(
+        &mut tx,
+        &crate::demo_kring::SeedInput {
+            now: now_ms(),
+            password_hash: &password_hash,
+            municipalities: &municipality_ids,
+            organisations: &crate::demo_map::organisation_ids(&existing),
+            accounts: &accounts,
+        },
+    )
+    .await?;
 
     // A first e-mail through the job queue, so the demo shows mail arriving in DATA_DIR/mail.
     let welcome = EmailJob {
@@ -336,8 +302,13 @@ pub async fn seed(store: &Store) -> Result<Seeded, StoreError> {
     };
     jobs::enqueue(&mut tx, kind::EMAIL, &welcome, 5).await?;
     tx.commit().await?;
+    let ria = ACCOUNTS
+        .iter()
+        .position(|a| a.role == Role::Caregiver)
+        .expect("a demo caregiver");
     Ok(Seeded {
         caregiver_person_id: people[ria].clone(),
+        kring,
     })
 }
 
@@ -375,6 +346,12 @@ pub fn banner(url: &str, data_dir: &Path, mail_dir: &Path, seeded: &Seeded) -> S
     out.push_str(
         "  (Marieke ziet alles wat Ria deelt, Sanne alleen agenda en berichten, anderen niets)\n",
     );
+    out.push_str(&format!(
+        "Kringen / care networks: {} mantelzorgers, {} leden; elk e-mailadres uit demo/kring.toml \
+         logt in met hetzelfde wachtwoord / every address in demo/kring.toml logs in with the same \
+         password\n",
+        seeded.kring.networks, seeded.kring.members
+    ));
     out.push_str("\nStoppen / stop: Ctrl-C\n");
     out
 }

@@ -179,6 +179,20 @@ pub fn id(kind: &str, key: &str) -> uuid::Uuid {
     uuid::Uuid::new_v5(&NAMESPACE, format!("{kind}:{key}").as_bytes())
 }
 
+/// Every organisation of the demo region by name → id: the region's existing ones (`existing`,
+/// as passed to [`seed`]) and the ones [`seed`] adds.
+pub fn organisation_ids(existing: &[(&str, String)]) -> std::collections::HashMap<String, String> {
+    let mut ids: std::collections::HashMap<String, String> = existing
+        .iter()
+        .map(|(name, id)| (name.to_string(), id.clone()))
+        .collect();
+    for o in load().organisations {
+        let added = id("organisation", &o.key).to_string();
+        ids.entry(o.name).or_insert(added);
+    }
+    ids
+}
+
 /// Writes the demo map into a fresh demo database in the caller's transaction: the PC4 centroids,
 /// the organisations (the region's existing ones by name get a profile, the rest are added),
 /// their locations and services with their check dates. Entries not checked for long are marked

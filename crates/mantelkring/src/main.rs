@@ -196,6 +196,12 @@ enum JobsAction {
     /// DIRECTORY_STALE_AFTER_DAYS (at most once in 30 days per entry) now, instead of waiting for
     /// the daily run; a running server's worker sends them
     Reminders,
+    /// Kring: mark the tasks that stay unfilled (for volunteers) now, instead of waiting for the
+    /// daily run; tasks that are filled again lose their mark
+    Unfilled,
+    /// Kring: queue the daily digest e-mails now (the messages of the days before today not yet
+    /// sent, to members who chose the digest), instead of waiting for the morning run
+    Digest,
 }
 
 fn init_logging(config: &Config) {
@@ -345,6 +351,22 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
                     println!(
                         "herinneringen in de wachtrij / reminders queued: {} e-mail(s) aan redacteuren van {} organisatie(s), over {} dienst(en)",
                         done.emails, done.organisations, done.services
+                    );
+                    ExitCode::SUCCESS
+                }
+                JobsAction::Unfilled => {
+                    let marked = mantelkring::kring_unfilled::run(&store).await?;
+                    println!(
+                        "kring: {marked} taak/taken gemarkeerd als 'hulp gezocht' / {marked} task(s) marked as 'help wanted'"
+                    );
+                    ExitCode::SUCCESS
+                }
+                JobsAction::Digest => {
+                    let done = mantelkring::kring_digest::run(&store, &config.public_url, now_ms())
+                        .await?;
+                    println!(
+                        "dagelijkse e-mails in de wachtrij / digests queued: {} e-mail(s) met {} bericht(en)",
+                        done.emails, done.messages
                     );
                     ExitCode::SUCCESS
                 }

@@ -112,6 +112,24 @@ impl Worker {
                 );
                 Ok(())
             }
+            crate::kring_unfilled::KIND => {
+                let marked = crate::kring_unfilled::run(&self.store)
+                    .await
+                    .map_err(|e| MailError::Transient(e.to_string()))?;
+                tracing::info!(marked, "kring: unfilled tasks marked for volunteers");
+                Ok(())
+            }
+            crate::kring_digest::KIND => {
+                let done = crate::kring_digest::run(&self.store, &self.public_url, now_ms())
+                    .await
+                    .map_err(|e| MailError::Transient(e.to_string()))?;
+                tracing::info!(
+                    emails = done.emails,
+                    messages = done.messages,
+                    "kring: digests queued"
+                );
+                Ok(())
+            }
             other => Err(MailError::Permanent(format!(
                 "onbekende soort taak '{other}'"
             ))),
@@ -122,7 +140,8 @@ impl Worker {
         directory_reminders(&self.store, &self.public_url, self.stale_after_days).await
     }
 
-    /// Queues the recurring jobs that are not queued yet (today: the sociale-kaart reminders).
+    /// Queues the recurring jobs that are not queued yet: the sociale-kaart reminders (to run now)
+    /// and the kring's digest (for the next morning, see `kring_digest`).
     /// Called at start and then every [`RECURRING_EVERY`] by [`Worker::run`].
     pub async fn schedule_recurring(&self) -> Result<bool, StoreError> {
         let queued = jobs::enqueue_unless_pending(
@@ -135,7 +154,19 @@ impl Worker {
         if queued.is_some() {
             self.wakeup.notify_one();
         }
-        Ok(queued.is_some())
+        let digest = crate::kring_digest::schedule(&self.store, now_ms()).await?;
+        Ok(queued.is_some() || digest)
+    }
+
+    /// Queues the kring's daily unfilled pass unless one is waiting (at start and every
+    /// [`RECURRING_EVERY`], by [`Worker::run`]); a failure is logged and retried the next time.
+    pub async fn schedule_kring_unfilled(&self) {
+        let kind = crate::kring_unfilled::KIND;
+        match jobs::enqueue_unless_pending(&self.store, kind, &serde_json::json!({}), 3).await {
+            Ok(Some(_)) => self.wakeup.notify_one(),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "kring: unfilled pass not queued"),
+        }
     }
 
     /// Runs jobs until `shutdown` becomes true; a job in progress is finished first. Every
@@ -143,12 +174,14 @@ impl Worker {
     /// just done it) it queues the recurring jobs.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut next_recurring = Instant::now() + RECURRING_EVERY;
+        self.schedule_kring_unfilled().await;
         loop {
             if *shutdown.borrow() {
                 return;
             }
             if Instant::now() >= next_recurring {
                 next_recurring = Instant::now() + RECURRING_EVERY;
+                self.schedule_kring_unfilled().await;
                 if let Err(e) = self.schedule_recurring().await {
                     tracing::warn!(error = %e, "recurring jobs not queued; trying again later");
                     next_recurring = Instant::now() + self.poll.max(Duration::from_secs(60));

@@ -389,7 +389,8 @@ pub async fn erase(conn: &mut Conn, user_id: &str) -> Result<Option<Erasure>> {
         .await?;
     }
     done.memberships_ended = sqlx::query(
-        "UPDATE network_members SET removed_at = $2 WHERE user_id = $1 AND removed_at IS NULL",
+        "UPDATE network_members SET removed_at = $2, status = 'removed' \
+         WHERE user_id = $1 AND removed_at IS NULL",
     )
     .bind(user_id)
     .bind(now)
@@ -416,7 +417,8 @@ pub async fn erase(conn: &mut Conn, user_id: &str) -> Result<Option<Erasure>> {
         .rows_affected();
         // The caregiver's own network ends with them.
         done.memberships_ended += sqlx::query(
-            "UPDATE network_members SET removed_at = $2 WHERE removed_at IS NULL AND network_id IN \
+            "UPDATE network_members SET removed_at = $2, status = 'removed' \
+             WHERE removed_at IS NULL AND network_id IN \
              (SELECT id FROM networks WHERE caregiver_person_id = $1)",
         )
         .bind(pid)
@@ -424,6 +426,35 @@ pub async fn erase(conn: &mut Conn, user_id: &str) -> Result<Option<Erasure>> {
         .execute(&mut *conn)
         .await?
         .rows_affected();
+        // And what was written about them in it: the story, the naasten, the messages and the
+        // agenda are emptied (the rows stay, so the audit log's references do; the content goes).
+        let own_network = "(SELECT id FROM networks WHERE caregiver_person_id = $1)";
+        for statement in [
+            "UPDATE situation_versions SET content = '{}' WHERE network_id IN {N}",
+            "UPDATE situation_proposals SET content = '{}', note = '', decision_note = NULL \
+             WHERE network_id IN {N}",
+            "UPDATE network_naasten SET given_name = '-', family_name = '', birth_year = NULL, \
+             removed_at = COALESCE(removed_at, $2) WHERE network_id IN {N}",
+            "UPDATE network_messages SET body = '', answer = NULL WHERE network_id IN {N}",
+            "UPDATE network_agreements SET what = '', who_text = '', ended_at = COALESCE(ended_at, $2) \
+             WHERE network_id IN {N}",
+            "UPDATE network_tasks SET title = '-', details = '', cancelled_at = COALESCE(cancelled_at, $2) \
+             WHERE network_id IN {N}",
+            "UPDATE network_regie SET note = '', end_note = NULL, \
+             status = CASE WHEN status IN ('active', 'proposed') THEN 'ended' ELSE status END, \
+             ended_at = COALESCE(ended_at, $2) WHERE network_id IN {N}",
+            "UPDATE network_member_events SET detail = NULL WHERE network_id IN {N}",
+        ] {
+            let query =
+                sqlx::query(sqlx::AssertSqlSafe(statement.replace("{N}", own_network))).bind(pid);
+            // Only the statements that stamp an end use the moment ($2).
+            let query = if statement.contains("$2") {
+                query.bind(now)
+            } else {
+                query
+            };
+            query.execute(&mut *conn).await?;
+        }
     }
     Ok(Some(done))
 }

@@ -223,7 +223,7 @@ mod tests {
                         && piece
                             .chars()
                             .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
-                        && (i18n.has(Lang::Nl, piece) || text.contains(&format!("t(\"{piece}\")")))
+                        && (i18n.has(Lang::Nl, piece) || text.contains(&format!(".t(\"{piece}\")")))
                     {
                         used.insert(piece.to_string());
                     }

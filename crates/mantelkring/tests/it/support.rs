@@ -155,3 +155,55 @@ pub async fn quick_store(url: &str) -> Store {
     store.migrate().await.expect("migrate");
     store
 }
+
+/// Ria's kring as the kring tests expect it: only Marieke (every category) and her daughter
+/// Sanne (agenda and messages, e-mail as a digest) as active members, no regiehouder, and
+/// nothing written in any kring yet. The seeded demo stories (demo/kring.toml) fill the kringen
+/// with members, messages, tasks and versions; the kring tests count what they write
+/// themselves, so they start from this.
+pub async fn reset_ria_kring(store: &Store, ria_person: &str) {
+    let mut tx = store.begin_write().await.unwrap();
+    let net = mantelkring_store::network::network_of(&mut tx, ria_person)
+        .await
+        .unwrap();
+    let keep = "(SELECT u.id FROM users u WHERE u.email IN \
+                ('marieke.jansen@demo.mantelkring.nl', 'sanne.devries@demo.mantelkring.nl'))";
+    // What the demo stories wrote, in every network (the tests count rows).
+    for table in [
+        "network_task_signups",
+        "network_tasks",
+        "network_agreements",
+        "network_message_recipients",
+        "network_messages",
+        "situation_proposals",
+        "situation_versions",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    for statement in [
+        "DELETE FROM network_regie WHERE network_id = $1",
+        "DELETE FROM network_member_events WHERE network_id = $1",
+        "DELETE FROM network_naasten WHERE network_id = $1",
+        &format!(
+            "UPDATE network_members SET status = 'removed', removed_at = 1 \
+             WHERE network_id = $1 AND user_id NOT IN {keep}"
+        ),
+        "UPDATE network_members SET notify = 'digest', acts_for_caregiver = 0, joined_at = {NOW}, digest_sent_until = NULL, \
+         categories = 'contact,situation,agenda,messages,checks' \
+         WHERE network_id = $1 AND user_id IN (SELECT id FROM users WHERE email = 'marieke.jansen@demo.mantelkring.nl')",
+        "UPDATE network_members SET notify = 'digest', acts_for_caregiver = 0, joined_at = {NOW}, digest_sent_until = NULL, categories = 'agenda,messages' \
+         WHERE network_id = $1 AND user_id IN (SELECT id FROM users WHERE email = 'sanne.devries@demo.mantelkring.nl')",
+    ] {
+        // As if Marieke and Sanne joined now, as the old hand-made demo had it.
+        let now = mantelkring_core::time::now_ms().to_string();
+        sqlx::query(sqlx::AssertSqlSafe(statement.replace("{NOW}", &now)))
+            .bind(&net)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+}

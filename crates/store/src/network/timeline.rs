@@ -122,15 +122,24 @@ impl Entry {
                 .is_some_and(|by| is_overdue(by, self.answered_at.is_some(), today))
     }
 
-    /// Whether `viewer` may answer this question: it is still open, and they are the member it
-    /// is assigned to, the one who asked, or they speak for the caregiver.
+    /// Whether `viewer` (who sees this message) may answer this question: it is still open, and
+    /// they are the member it is assigned to, the one who asked, or they speak for the caregiver.
+    /// A question assigned to nobody is for everyone it went to, so any member who sees it may
+    /// answer it too.
     pub fn may_answer(&self, viewer: &Viewer) -> bool {
+        let member = viewer.member_id.as_deref();
         self.kind == Kind::Question
             && self.answered_at.is_none()
             && (viewer.sees_all
                 || self.author_user_id == viewer.user_id
-                || (viewer.member_id.is_some()
-                    && self.assigned_member_id.as_deref() == viewer.member_id.as_deref()))
+                || (member.is_some()
+                    && (self.assigned_member_id.is_none()
+                        || self.assigned_member_id.as_deref() == member)))
+    }
+
+    /// Whether the question is assigned to `viewer`.
+    pub fn is_assigned_to(&self, viewer: &Viewer) -> bool {
+        viewer.member_id.is_some() && self.assigned_member_id == viewer.member_id
     }
 }
 
@@ -453,7 +462,8 @@ pub async fn open_questions(
     network_id: &str,
     viewer: &Viewer,
 ) -> Result<Vec<Question>> {
-    type QuestionRow = (
+    /// (id, body, asked by, assigned member, their name, answer-by date, created at)
+    type Row = (
         String,
         String,
         String,
@@ -462,7 +472,7 @@ pub async fn open_questions(
         Option<String>,
         i64,
     );
-    let rows: Vec<QuestionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT msg.id, msg.body, au.display_name, msg.assigned_member_id, asu.display_name, \
                 msg.answer_by, msg.created_at \
          FROM network_messages msg JOIN users au ON au.id = msg.author_user_id \
@@ -768,6 +778,12 @@ mod tests {
         assert!(q.may_answer(&viewer("ria", None, true)));
         assert!(q.may_answer(&viewer("joost", Some("m-joost"), true)));
         assert!(!q.may_answer(&viewer("marieke", Some("m-marieke"), false)));
+        assert!(q.is_assigned_to(&viewer("sanne", Some("m-sanne"), false)));
+        assert!(!q.is_assigned_to(&viewer("ria", None, true)));
+        let mut for_anyone = q.clone();
+        for_anyone.assigned_member_id = None;
+        assert!(for_anyone.may_answer(&viewer("marieke", Some("m-marieke"), false)));
+        assert!(!for_anyone.is_assigned_to(&viewer("ria", None, true)));
         let mut asked_by_member = q.clone();
         asked_by_member.author_user_id = "marieke".into();
         assert!(asked_by_member.may_answer(&viewer("marieke", Some("m-marieke"), false)));

@@ -232,6 +232,50 @@ async fn the_export_holds_the_person_and_erasure_removes_it() {
         assert!(pro.person.is_none());
         assert_eq!(pro.member_of[0].caregiver, "Ria de Vries");
 
+        // What was written in Ria's kring: her story, a naaste, a message.
+        let mut tx = store.begin_write().await.unwrap();
+        let net = network::network_of(&mut tx, &w.caregiver_person)
+            .await
+            .unwrap();
+        let ria_by = network::members::By {
+            user_id: &w.caregiver,
+            on_behalf: false,
+        };
+        let story = mantelkring_core::network::situation::Situation {
+            naaste: "Henk heeft dementie".into(),
+            ..Default::default()
+        };
+        network::situation::save(&mut tx, &net, 0, &story, ria_by)
+            .await
+            .unwrap()
+            .unwrap();
+        network::members::add_naaste(
+            &mut tx,
+            &net,
+            "Henk",
+            "de Vries",
+            mantelkring_core::network::Relation::Partner,
+            Some(1944),
+        )
+        .await
+        .unwrap();
+        network::timeline::post(
+            &mut tx,
+            &network::timeline::NewPost {
+                network_id: &net,
+                by: ria_by,
+                kind: network::timeline::Kind::Message,
+                body: "Henk slaapt slecht",
+                audience: network::timeline::Audience::All,
+                assigned_member_id: None,
+                answer_by: None,
+                now: mantelkring_core::time::now_ms(),
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+
         let mut tx = store.begin_write().await.unwrap();
         let done = avg::erase(&mut tx, &w.caregiver).await.unwrap().unwrap();
         tx.commit().await.unwrap();
@@ -244,6 +288,28 @@ async fn the_export_holds_the_person_and_erasure_removes_it() {
         let after = avg::export(&mut tx, &w.caregiver).await.unwrap().unwrap();
         tx.commit().await.unwrap();
         assert_eq!((again.consents_withdrawn, again.memberships_ended), (0, 0));
+        // The kring's content about Ria is gone; no member is left active.
+        let (content,): (String,) = sqlx::query_as("SELECT content FROM situation_versions")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(content, "{}");
+        let (body,): (String,) = sqlx::query_as("SELECT body FROM network_messages")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(body, "");
+        let (naaste,): (String,) = sqlx::query_as("SELECT given_name FROM network_naasten")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(naaste, "-");
+        let (active,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM network_members WHERE status = 'active'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(active, 0);
         let person = after.person.unwrap();
         assert_eq!(person.given_name, avg::ERASED_NAME);
         assert_eq!(

@@ -8,6 +8,9 @@
 //! ("Mijn situatie"), timeline.rs (messages and questions), agenda.rs (agreements and tasks),
 //! fhir.rs (the FHIR R4 export).
 
+mod agenda;
+pub mod timeline;
+
 use crate::AppState;
 use crate::access::{Subject, also_sees, decide};
 use crate::errors::AppError;
@@ -24,13 +27,17 @@ mod overview;
 
 pub use members::validate_naaste;
 mod regie;
+mod situation;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(overview::routes())
         .merge(members::routes())
         .merge(regie::routes())
+        .merge(situation::routes())
         .merge(fhir::routes())
+        .merge(agenda::routes())
+        .merge(timeline::routes())
 }
 
 /// A network opened for one request, after the policy allowed it.
@@ -160,6 +167,8 @@ pub fn path(network_id: &str, rest: &str) -> String {
 /// The tabs of a network's pages, as far as the visitor sees them.
 pub struct KringNav {
     pub caregiver_name: String,
+    /// Whose kring, above the tabs (not on the overview, whose heading says it).
+    pub show_name: bool,
     pub links: Vec<(String, String, bool)>,
 }
 
@@ -186,6 +195,7 @@ impl KringNav {
         ];
         KringNav {
             caregiver_name: kring.network.caregiver_name.clone(),
+            show_name: !current.is_empty(),
             links: tabs
                 .into_iter()
                 .filter(|(_, _, category)| category.is_none_or(|c| kring.sees(c)))
