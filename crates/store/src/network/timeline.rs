@@ -396,8 +396,13 @@ pub async fn timeline(
     viewer: &Viewer,
     before: Option<&Cursor>,
 ) -> Result<TimelinePage> {
+    // A row-value comparison, not `created_at < $5 OR (created_at = $5 AND id < $6)`: the same
+    // rows, but PostgreSQL's generic plan for the OR form (used after five runs of the prepared
+    // statement, estimated for a network of average size) fetched every older message of the
+    // network and sorted them; this form walks the timeline index from the cursor down and
+    // stops after one page (bench-kring: 5,000 messages, page 2 took 17 ms, now 3).
     let after_cursor = if before.is_some() {
-        " AND (msg.created_at < $5 OR (msg.created_at = $5 AND msg.id < $6))"
+        " AND (msg.created_at, msg.id) < ($5, $6)"
     } else {
         ""
     };
