@@ -36,7 +36,8 @@
 //!
 //! Environment: `BENCH_KRING_CAREGIVERS` (default 100000), `BENCH_KRING_REQUESTS` (per page,
 //! default 1000), `BENCH_KRING_WARMUP` (rounds, default 100), `BENCH_KRING_KEEP` (set: keep the
-//! databases afterwards, for a look at query plans).
+//! databases afterwards, for a look at query plans), `BENCH_KRING_DROP_INDEX` (index names,
+//! comma-separated: dropped after the load, to measure before and after an index in one setup).
 
 use anyhow::{Context, Result, bail, ensure};
 use argon2::password_hash::{PasswordHasher, SaltString};
@@ -198,6 +199,22 @@ async fn run_backend(
     let started = Instant::now();
     let target = target_network(&store).await?;
     let target_time = started.elapsed();
+    // `BENCH_KRING_DROP_INDEX=name[,name]`: measure as if those indexes did not exist (before
+    // and after an index migration, in the same run setup).
+    let mut dropped = Vec::new();
+    if let Ok(names) = std::env::var("BENCH_KRING_DROP_INDEX") {
+        for index in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            ensure!(
+                index.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                "BENCH_KRING_DROP_INDEX: {index}"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX {index}")))
+                .execute(store.pool())
+                .await
+                .with_context(|| format!("drop index {index}"))?;
+            dropped.push(index.to_string());
+        }
+    }
     let analyze_time = if store.backend() == Backend::Postgres {
         let started = Instant::now();
         sqlx::query("ANALYZE").execute(store.pool()).await?;
@@ -217,6 +234,12 @@ async fn run_backend(
         )),
     ));
     lines.push(format!("{name}: rows {}", row_counts(&store).await?));
+    if !dropped.is_empty() {
+        lines.push(format!(
+            "{name}: measured WITHOUT the index(es) {} (BENCH_KRING_DROP_INDEX)",
+            dropped.join(", ")
+        ));
+    }
 
     let application = Application::build(&config, store.clone()).await?;
     let addr = application.local_addr();
