@@ -116,6 +116,40 @@ pub async fn decide_with_detail(
     })
 }
 
+/// Logs a refusal that follows an allowed access, when the action itself turns out not to be the
+/// visitor's to do (for example answering a question asked of someone else): the policy let them
+/// in, the record of the action says `denied` with `reason`.
+pub async fn log_refusal(
+    state: &AppState,
+    conn: &mut mantelkring_store::Conn,
+    user: &Authenticated,
+    action: Action,
+    subject: &Subject<'_>,
+    reason: &str,
+) -> Result<(), AppError> {
+    let (role, organisation) = role_and_organisation(&user.actor);
+    audit::append(
+        conn,
+        state.store().backend(),
+        &audit::NewEvent {
+            action: action.as_str(),
+            outcome: "denied",
+            user_id: Some(&user.actor.user_id),
+            user_role: role,
+            organisation_id: organisation,
+            on_behalf_of: None,
+            purpose: reason,
+            network_address: user.address.as_deref(),
+            source: state.settings().audit_source.as_str(),
+            subject_person_id: subject.person_id,
+            data_category: Some(subject.categories),
+            detail: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// The role shown in the audit log (the most privileged one held) and the organisation it is
 /// held through, if any.
 fn role_and_organisation(actor: &Actor) -> (Option<&'static str>, Option<&str>) {

@@ -476,6 +476,21 @@ async fn a_question_is_assigned_answered_once_and_marked_overdue() {
         );
         let r = marieke.post(&answer_path, &[("antwoord", "Ik")]).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{backend}");
+        // The refused answer is in the access log as denied (after the allowed access).
+        let last = mantelkring_store::audit::all(&app.store)
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
+        assert_eq!(
+            (
+                last.action.as_str(),
+                last.outcome.as_str(),
+                last.purpose.as_str()
+            ),
+            ("update", "denied", "not_assigned"),
+            "{backend}"
+        );
 
         // Sanne answers.
         let sanne = Browser::new(&app);

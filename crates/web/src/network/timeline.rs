@@ -674,6 +674,20 @@ pub async fn answer(
         .await;
     }
     if !entry.may_answer(&viewer) {
+        // The visitor may see the question but it is not theirs to answer: that refusal is
+        // logged too, after the (allowed) access to the messages.
+        crate::access::log_refusal(
+            &state,
+            &mut tx,
+            &user,
+            Action::Update,
+            &crate::access::Subject {
+                person_id: Some(&kring.network.caregiver_person_id),
+                categories: DataCategory::Messages.as_str(),
+            },
+            "not_assigned",
+        )
+        .await?;
         crate::accounts::commit(&state, tx).await?;
         return Err(AppError::Forbidden);
     }
