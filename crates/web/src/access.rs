@@ -126,6 +126,7 @@ pub async fn log_refusal(
     action: Action,
     subject: &Subject<'_>,
     reason: &str,
+    detail: Option<&str>,
 ) -> Result<(), AppError> {
     let (role, organisation) = role_and_organisation(&user.actor);
     audit::append(
@@ -143,7 +144,7 @@ pub async fn log_refusal(
             source: state.settings().audit_source.as_str(),
             subject_person_id: subject.person_id,
             data_category: Some(subject.categories),
-            detail: None,
+            detail,
         },
     )
     .await?;

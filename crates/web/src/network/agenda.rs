@@ -30,7 +30,7 @@ use mantelkring_store::network::agenda::{
     self, AgendaRefusal, NewAgreement, NewTask, Task, TaskOccurrence, Who,
 };
 use mantelkring_store::network::members;
-use mantelkring_store::{StoreError, Tx, audit};
+use mantelkring_store::{StoreError, Tx};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -519,6 +519,8 @@ async fn refuse_not_own(
     }
 }
 
+/// The change was not the visitor's to make: the allowed access is rolled back and a refusal is
+/// logged in its place (through the web layer's one refusal logger).
 async fn log_refusal(
     state: &AppState,
     tx: Tx,
@@ -527,37 +529,22 @@ async fn log_refusal(
     what: &str,
 ) -> Result<(), AppError> {
     tx.rollback().await.map_err(StoreError::from)?;
-    let user = &kring.user;
-    let role = user.actor.main_role();
-    let organisation = role.and_then(|r| {
-        user.actor
-            .memberships
-            .iter()
-            .find(|(_, m)| *m == r)
-            .map(|(o, _)| o.as_str())
-    });
     let mut tx = state.store().begin_write().await?;
-    audit::append(
+    crate::access::log_refusal(
+        state,
         &mut tx,
-        state.store().backend(),
-        &audit::NewEvent {
-            action: action.as_str(),
-            outcome: "denied",
-            user_id: Some(&user.actor.user_id),
-            user_role: role.map(|r| r.as_str()),
-            organisation_id: organisation,
-            on_behalf_of: None,
-            purpose: DenyReason::ActionNotAllowed.as_str(),
-            network_address: user.address.as_deref(),
-            source: state.settings().audit_source.as_str(),
-            subject_person_id: Some(&kring.network.caregiver_person_id),
-            data_category: Some(DataCategory::Agenda.as_str()),
-            detail: Some(what),
+        &kring.user,
+        action,
+        &crate::access::Subject {
+            person_id: Some(&kring.network.caregiver_person_id),
+            categories: DataCategory::Agenda.as_str(),
         },
+        DenyReason::ActionNotAllowed.as_str(),
+        Some(what),
     )
     .await?;
     tx.commit().await.map_err(StoreError::from)?;
-    tracing::info!(user = %user.actor.user_id, what, "agenda change refused: not theirs");
+    tracing::info!(user = %kring.user.actor.user_id, what, "agenda change refused: not theirs");
     Ok(())
 }
 

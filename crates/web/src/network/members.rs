@@ -6,11 +6,11 @@
 //! declines. Someone without an account gets one (no password yet) and an invitation link when
 //! they are let in; professionals must already have an account through their organisation.
 
-use super::{Kring, KringNav, labels, open, path};
+use super::{Kring, KringNav, labels, open, open_for_caregiver, path};
 use crate::AppState;
 use crate::errors::AppError;
 use crate::forms::{Form, valid_name};
-use crate::identity::{Authenticated, require_user};
+use crate::identity::require_user;
 use crate::pages::{Page, PageRequest};
 use askama::Template;
 use axum::Router;
@@ -540,30 +540,6 @@ pub struct CategoriesForm {
     zien: Vec<String>,
     #[serde(default)]
     namens: String,
-}
-
-/// Opens the network for a caregiver's decision about members (Update on Basic), refusing
-/// anyone who does not speak for the caregiver.
-async fn open_for_caregiver(
-    state: &AppState,
-    user: &Authenticated,
-    id: &str,
-    back_to: &str,
-) -> Result<(mantelkring_store::Tx, Kring), AppError> {
-    let (tx, kring) = open(
-        state,
-        user,
-        id,
-        Action::Update,
-        DataCategory::Basic,
-        back_to,
-    )
-    .await?;
-    if !kring.speaks_for_caregiver() {
-        // The policy allows Update on Basic only to the caregiver and who acts for them.
-        return Err(AppError::Forbidden);
-    }
-    Ok((tx, kring))
 }
 
 async fn bad_request(

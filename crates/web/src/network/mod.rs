@@ -155,6 +155,30 @@ pub async fn open(
     ))
 }
 
+/// Opens the network for one of the caregiver's own decisions (members, naasten, regiehouder:
+/// Update on Basic), refusing anyone who does not speak for the caregiver.
+pub async fn open_for_caregiver(
+    state: &AppState,
+    user: &Authenticated,
+    id: &str,
+    back_to: &str,
+) -> Result<(Tx, Kring), AppError> {
+    let (tx, kring) = open(
+        state,
+        user,
+        id,
+        Action::Update,
+        DataCategory::Basic,
+        back_to,
+    )
+    .await?;
+    if !kring.speaks_for_caregiver() {
+        // The policy allows Update on Basic only to the caregiver and who acts for them.
+        return Err(AppError::Forbidden);
+    }
+    Ok((tx, kring))
+}
+
 /// `/kringen/{id}` and what follows it.
 pub fn path(network_id: &str, rest: &str) -> String {
     if rest.is_empty() {

@@ -4,7 +4,7 @@
 //! The regiehouder's page also lists the caregiver's open questions, who they are assigned to and
 //! which are overdue.
 
-use super::{Kring, KringNav, open, path};
+use super::{Kring, KringNav, open, open_for_caregiver, path};
 use crate::AppState;
 use crate::errors::AppError;
 use crate::forms::Form;
@@ -215,18 +215,7 @@ pub async fn appoint(
     Form(form): Form<ChooseForm>,
 ) -> Result<Response, AppError> {
     let user = require_user(request.user.clone(), &request.path)?;
-    let (mut tx, kring) = open(
-        &state,
-        &user,
-        &id,
-        Action::Update,
-        DataCategory::Basic,
-        &request.path,
-    )
-    .await?;
-    if !kring.speaks_for_caregiver() {
-        return Err(AppError::Forbidden);
-    }
+    let (mut tx, kring) = open_for_caregiver(&state, &user, &id, &request.path).await?;
     let note = match note(&form.toelichting) {
         Ok(n) => n,
         Err(key) => return refuse(&state, &request, tx, &kring, key).await,
@@ -278,18 +267,7 @@ async fn decide_proposal(
     accept: bool,
 ) -> Result<Response, AppError> {
     let user = require_user(request.user.clone(), &request.path)?;
-    let (mut tx, kring) = open(
-        &state,
-        &user,
-        &id,
-        Action::Update,
-        DataCategory::Basic,
-        &request.path,
-    )
-    .await?;
-    if !kring.speaks_for_caregiver() {
-        return Err(AppError::Forbidden);
-    }
+    let (mut tx, kring) = open_for_caregiver(&state, &user, &id, &request.path).await?;
     let outcome = if accept {
         regie::accept(&mut tx, &id, kring.by()).await?.map(|_| ())
     } else {
@@ -328,18 +306,7 @@ pub async fn stop(
     Form(form): Form<ChooseForm>,
 ) -> Result<Response, AppError> {
     let user = require_user(request.user.clone(), &request.path)?;
-    let (mut tx, kring) = open(
-        &state,
-        &user,
-        &id,
-        Action::Update,
-        DataCategory::Basic,
-        &request.path,
-    )
-    .await?;
-    if !kring.speaks_for_caregiver() {
-        return Err(AppError::Forbidden);
-    }
+    let (mut tx, kring) = open_for_caregiver(&state, &user, &id, &request.path).await?;
     let note = match note(&form.toelichting) {
         Ok(n) => n,
         Err(key) => return refuse(&state, &request, tx, &kring, key).await,

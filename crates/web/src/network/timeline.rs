@@ -686,6 +686,7 @@ pub async fn answer(
                 categories: DataCategory::Messages.as_str(),
             },
             "not_assigned",
+            None,
         )
         .await?;
         crate::accounts::commit(&state, tx).await?;
