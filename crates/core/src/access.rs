@@ -333,6 +333,8 @@ pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) -> De
                 // Members add to the shared agenda and messages (and change their own entries
                 // there: a sign-up, an answer); they propose a change to "Mijn situatie" and
                 // propose a new member or a regiehouder (Basic). The caregiver decides.
+                // Members the caregiver shares checks and signals with fill in a check with the
+                // caregiver, log contacts, raise and follow up signals (Create, Update on Checks).
                 Create
                     if matches!(
                         category,
@@ -340,11 +342,17 @@ pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) -> De
                             | DataCategory::Messages
                             | DataCategory::Situation
                             | DataCategory::Basic
+                            | DataCategory::Checks
                     ) =>
                 {
                     Allow(Purpose::NetworkMember)
                 }
-                Update if matches!(category, DataCategory::Agenda | DataCategory::Messages) => {
+                Update
+                    if matches!(
+                        category,
+                        DataCategory::Agenda | DataCategory::Messages | DataCategory::Checks
+                    ) =>
+                {
                     Allow(Purpose::NetworkMember)
                 }
                 // The care team as FHIR, for the professionals in it.

@@ -11,4 +11,5 @@ pub mod identity;
 pub mod jobs;
 pub mod navigation;
 pub mod network;
+pub mod screening;
 pub mod time;

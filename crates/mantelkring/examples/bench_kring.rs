@@ -173,6 +173,9 @@ fn config(database_url: &str, dir: &Path) -> Config {
         job_retry_base: Duration::from_secs(1),
         job_poll: Duration::from_secs(5),
         directory_stale_after_days: 183,
+        instruments: std::sync::Arc::new(
+            mantelkring_core::screening::instrument::Catalogue::built_in(),
+        ),
     }
 }
 

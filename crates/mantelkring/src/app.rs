@@ -88,6 +88,7 @@ impl Application {
             audit_source: format!("mantelkring {}", config.public_url),
             public_url: config.public_url.clone(),
             directory_stale_after_days: config.directory_stale_after_days,
+            instruments: config.instruments.clone(),
         };
         // The search index is built before the first request, from the database.
         let directory = DirectoryIndex::new(store.clone());

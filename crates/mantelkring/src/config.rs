@@ -140,6 +140,15 @@ pub struct Settings {
         value_name = "DAYS"
     )]
     pub directory_stale_after_days: Option<u32>,
+
+    /// Signaleren: a folder of the region's own instrument definitions (*.toml), loaded with the built-in CSI and EDIZ at start; a malformed one stops the start with a message
+    #[arg(
+        long,
+        env = "MANTELKRING_INSTRUMENTS_DIR",
+        global = true,
+        value_name = "DIR"
+    )]
+    pub instruments_dir: Option<PathBuf>,
 }
 
 /// The settings in force, validated.
@@ -161,6 +170,8 @@ pub struct Config {
     pub job_retry_base: Duration,
     pub job_poll: Duration,
     pub directory_stale_after_days: u32,
+    /// The burden instruments on offer: the built-in ones and the region's own.
+    pub instruments: std::sync::Arc<mantelkring_core::screening::instrument::Catalogue>,
 }
 
 /// A configuration problem: reported in one line, exit code 2.
@@ -172,6 +183,8 @@ pub enum ConfigError {
     Unreadable { path: String, reason: String },
     #[error("fout in instellingenbestand {path}: {reason} / error in settings file")]
     Invalid { path: String, reason: String },
+    #[error("vragenlijst niet geladen: {0} / instrument definition refused")]
+    Instrument(String),
     #[error("ongeldige instelling {name} = '{value}': {reason} / invalid setting")]
     BadValue {
         name: &'static str,
@@ -317,9 +330,43 @@ impl Settings {
                     .into(),
             )?
             .min(36_500) as u32,
+            instruments: std::sync::Arc::new(load_instruments(
+                self.instruments_dir
+                    .as_deref()
+                    .or(file.instruments_dir.as_deref()),
+            )?),
             data_dir,
         })
     }
+}
+
+/// The built-in instruments and every `*.toml` in `dir` (in name order); the first problem
+/// refuses the start, naming the file.
+fn load_instruments(
+    dir: Option<&Path>,
+) -> Result<mantelkring_core::screening::instrument::Catalogue, ConfigError> {
+    use mantelkring_core::screening::instrument::Catalogue;
+    let Some(dir) = dir else {
+        return Ok(Catalogue::built_in());
+    };
+    let unreadable = |e: std::io::Error| {
+        ConfigError::Instrument(format!(
+            "map {} kan niet gelezen worden: {e}",
+            dir.display()
+        ))
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(unreadable)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(unreadable)?;
+        files.push((path.display().to_string(), text));
+    }
+    Catalogue::from_files(files).map_err(|e| ConfigError::Instrument(e.to_string()))
 }
 
 #[cfg(test)]
@@ -331,6 +378,41 @@ mod tests {
             std::env::temp_dir().join(format!("mk-config-{}-{name}.toml", std::process::id()));
         std::fs::write(&path, text).unwrap();
         path
+    }
+
+    #[test]
+    fn a_region_instrument_folder_is_loaded_and_a_malformed_definition_stops_the_start() {
+        let dir = std::env::temp_dir().join(format!("mk-instruments-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let csi = mantelkring_core::screening::instrument::BUILT_IN[0].1;
+        let local = csi
+            .replace("id = \"csi\"", "id = \"leiden-10min\"")
+            .replace("short_name = \"CSI\"", "short_name = \"10-min\"");
+        std::fs::write(dir.join("leiden.toml"), &local).unwrap();
+        std::fs::write(dir.join("notes.txt"), "not an instrument").unwrap();
+        let settings = Settings {
+            config: Some(write_temp("instruments", "")),
+            instruments_dir: Some(dir.clone()),
+            ..Default::default()
+        };
+        let config = settings.resolve().unwrap();
+        let ids: Vec<&str> = config
+            .instruments
+            .all()
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect();
+        assert_eq!(ids, ["csi", "ediz", "leiden-10min"]);
+
+        std::fs::write(
+            dir.join("kapot.toml"),
+            local.replace("[[items]]", "[[vragen]]"),
+        )
+        .unwrap();
+        let error = settings.resolve().unwrap_err().to_string();
+        assert!(error.contains("kapot.toml"), "{error}");
+        assert!(error.contains("vragenlijst niet geladen"), "{error}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -346,6 +428,7 @@ mod tests {
         assert_eq!(config.public_url, "http://127.0.0.1:8080");
         assert_eq!(config.mail_dir, PathBuf::from("./data/mail"));
         assert_eq!(config.directory_stale_after_days, 183);
+        assert_eq!(config.instruments.all().len(), 2);
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod migrate;
 pub mod network;
 pub mod postcodes;
 pub mod schema;
+pub mod screening;
 pub mod settings;
 pub mod testing;
 

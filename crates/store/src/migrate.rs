@@ -69,6 +69,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0009_kring_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0009_kring_indexes.sql"),
     },
+    MigrationFile {
+        version: 10,
+        name: "screening",
+        sqlite: include_str!("../migrations/sqlite/0010_screening.sql"),
+        postgres: include_str!("../migrations/postgres/0010_screening.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {

@@ -53,6 +53,8 @@ pub struct WebSettings {
     pub public_url: String,
     /// Sociale kaart: an entry not checked for this many days is flagged as stale.
     pub directory_stale_after_days: u32,
+    /// Signaleren: the burden instruments on offer (built-in and the region's own).
+    pub instruments: Arc<mantelkring_core::screening::instrument::Catalogue>,
 }
 
 impl Default for WebSettings {
@@ -65,6 +67,7 @@ impl Default for WebSettings {
             public_url: "http://127.0.0.1:8080".into(),
             directory_stale_after_days:
                 mantelkring_core::directory::freshness::DEFAULT_STALE_AFTER_DAYS,
+            instruments: Arc::new(mantelkring_core::screening::instrument::Catalogue::built_in()),
         }
     }
 }

@@ -381,3 +381,70 @@ fn only_professionals_and_administrators_register_a_caregiver_and_only_with_a_se
         Decision::Deny(DenyReason::SecondFactorRequired)
     );
 }
+
+#[test]
+fn checks_and_signals_are_for_members_with_the_category_only() {
+    let professional = Actor {
+        user_id: "p".into(),
+        memberships: vec![("org".into(), Role::Professional)],
+        second_factor: true,
+        ..Actor::default()
+    };
+    let with = Relationship {
+        network_member: Some(vec![DataCategory::Checks]),
+        professional: true,
+        ..Relationship::default()
+    };
+    let without = Relationship {
+        network_member: Some(vec![DataCategory::Agenda, DataCategory::Messages]),
+        professional: true,
+        ..Relationship::default()
+    };
+    let outside = Relationship::default();
+    let on = |action, relationship: &Relationship| {
+        may(
+            Some(&professional),
+            action,
+            &Resource::PersonData {
+                category: DataCategory::Checks,
+                relationship,
+            },
+        )
+    };
+    for action in [Action::Read, Action::Create, Action::Update, Action::Print] {
+        assert_eq!(
+            on(action, &with),
+            Decision::Allow(Purpose::NetworkMember),
+            "{action:?}"
+        );
+        assert_eq!(
+            on(action, &without),
+            Decision::Deny(DenyReason::CategoryNotGranted),
+            "{action:?}"
+        );
+        assert_eq!(
+            on(action, &outside),
+            Decision::Deny(DenyReason::NoRelationship)
+        );
+    }
+    assert_eq!(
+        on(Action::Delete, &with),
+        Decision::Deny(DenyReason::ActionNotAllowed)
+    );
+    // Without the second factor a professional sees no score, even with the category.
+    let no_2fa = Actor {
+        second_factor: false,
+        ..professional.clone()
+    };
+    assert_eq!(
+        may(
+            Some(&no_2fa),
+            Action::Read,
+            &Resource::PersonData {
+                category: DataCategory::Checks,
+                relationship: &with,
+            },
+        ),
+        Decision::Deny(DenyReason::SecondFactorRequired)
+    );
+}

@@ -35,6 +35,7 @@ macro_rules! coded {
         }
     };
 }
+pub(crate) use coded;
 
 coded! {
     /// Where a member stands around the caregiver: the circle they are drawn in.

@@ -45,6 +45,9 @@ pub fn test_config(database_url: &str, dir: &std::path::Path) -> Config {
         job_retry_base: Duration::ZERO,
         job_poll: Duration::from_millis(50),
         directory_stale_after_days: 183,
+        instruments: std::sync::Arc::new(
+            mantelkring_core::screening::instrument::Catalogue::built_in(),
+        ),
     }
 }
 
