@@ -322,7 +322,10 @@ pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) -> De
                 // Standing in for the caregiver: what they may do, in what they share.
                 return match action {
                     Read | Print | Create | Update => Allow(Purpose::OnBehalfOfCaregiver),
-                    Export if *category == DataCategory::Basic => {
+                    Export
+                        if *category == DataCategory::Basic
+                            || (*category == DataCategory::Checks && relationship.professional) =>
+                    {
                         Allow(Purpose::OnBehalfOfCaregiver)
                     }
                     _ => Deny(DenyReason::ActionNotAllowed),
@@ -355,8 +358,12 @@ pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) -> De
                 {
                     Allow(Purpose::NetworkMember)
                 }
-                // The care team as FHIR, for the professionals in it.
-                Export if *category == DataCategory::Basic && relationship.professional => {
+                // The care team as FHIR, and the checks they are shown as FHIR
+                // QuestionnaireResponses, for the professionals in it.
+                Export
+                    if relationship.professional
+                        && matches!(category, DataCategory::Basic | DataCategory::Checks) =>
+                {
                     Allow(Purpose::NetworkMember)
                 }
                 _ => Deny(DenyReason::ActionNotAllowed),

@@ -23,6 +23,11 @@ const KRING: NavItem = NavItem {
     href: "/kring",
     label_key: "nav-kring",
 };
+/// "Hoe gaat het met u?": the caregiver's own Signaleren page (their checks).
+const HOW_ARE_YOU: NavItem = NavItem {
+    href: "/hoe-gaat-het",
+    label_key: "screening-nav-how-are-you",
+};
 const ACCESSIBILITY: NavItem = NavItem {
     href: "/toegankelijkheid",
     label_key: "nav-accessibility",
@@ -84,6 +89,9 @@ pub fn menu_for(visitor: Visitor<'_>) -> Vec<NavItem> {
         .any(holds)
         {
             items.push(KRING);
+        }
+        if holds(Role::Caregiver) {
+            items.push(HOW_ARE_YOU);
         }
         if holds(Role::Professional) {
             items.push(REGISTER_CAREGIVER);
@@ -161,6 +169,19 @@ mod tests {
             assert_eq!(menu.contains(&KRING), expected, "{role:?}");
         }
         assert!(!menu_for(Visitor::Anonymous).contains(&KRING));
+    }
+
+    #[test]
+    fn caregivers_find_their_own_checks_right_after_the_kring() {
+        for role in Role::ALL {
+            let menu = menu_for(Visitor::User(std::slice::from_ref(&role)));
+            let expected = role == Role::Caregiver;
+            assert_eq!(menu.contains(&HOW_ARE_YOU), expected, "{role:?}");
+            if expected {
+                assert_eq!(menu.get(3), Some(&HOW_ARE_YOU));
+            }
+        }
+        assert!(!menu_for(Visitor::Anonymous).contains(&HOW_ARE_YOU));
     }
 
     #[test]

@@ -225,6 +225,90 @@ fn only_professional_members_export_the_care_team() {
 }
 
 #[test]
+fn only_the_caregiver_and_professional_members_export_checks() {
+    let checks = |role: Role, rel: &Relationship, second_factor: bool| {
+        may(
+            Some(&actor(role, second_factor)),
+            Export,
+            &Resource::PersonData {
+                category: DataCategory::Checks,
+                relationship: rel,
+            },
+        )
+    };
+    let with_checks = Relationship {
+        network_member: Some(vec![DataCategory::Checks]),
+        ..Default::default()
+    };
+    let professional = Relationship {
+        professional: true,
+        ..with_checks.clone()
+    };
+    // The caregiver: their own data.
+    assert_eq!(
+        checks(Role::Caregiver, &own(), false),
+        Decision::Allow(Purpose::OwnData)
+    );
+    // A professional member who sees the checks, also when acting for the caregiver.
+    assert_eq!(
+        checks(Role::Professional, &professional, true),
+        Decision::Allow(Purpose::NetworkMember)
+    );
+    assert_eq!(
+        checks(
+            Role::Professional,
+            &Relationship {
+                acts_for_caregiver: true,
+                ..professional.clone()
+            },
+            true
+        ),
+        Decision::Allow(Purpose::OnBehalfOfCaregiver)
+    );
+    // Not without the second factor, not without the category, not outside the network.
+    assert_eq!(
+        checks(Role::Professional, &professional, false),
+        Decision::Deny(DenyReason::SecondFactorRequired)
+    );
+    assert_eq!(
+        checks(
+            Role::Professional,
+            &Relationship {
+                professional: true,
+                ..member()
+            },
+            true
+        ),
+        Decision::Deny(DenyReason::CategoryNotGranted)
+    );
+    assert_eq!(
+        checks(Role::Professional, &stranger(), true),
+        Decision::Deny(DenyReason::NoRelationship)
+    );
+    // Other members who see the checks (family, volunteers) read them but do not export them,
+    // also when they act for the caregiver.
+    for role in [Role::NetworkMember, Role::Volunteer] {
+        assert_eq!(
+            checks(role, &with_checks, true),
+            Decision::Deny(DenyReason::ActionNotAllowed),
+            "{role:?}"
+        );
+        assert!(
+            !checks(
+                role,
+                &Relationship {
+                    acts_for_caregiver: true,
+                    ..with_checks.clone()
+                },
+                true
+            )
+            .is_allowed(),
+            "{role:?}"
+        );
+    }
+}
+
+#[test]
 fn staff_without_a_second_factor_see_no_data_of_others() {
     let rel = member();
     for role in Role::ALL.into_iter().filter(|r| r.requires_two_factor()) {

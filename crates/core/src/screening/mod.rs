@@ -2,9 +2,13 @@
 //!
 //! - `instrument.rs`: instruments as data (TOML definitions, checked at start), scoring.
 //! - `rules.rs`: the signal rules over one network's facts, each cause named once.
+//! - `chart.rs`: the score chart over time as inline SVG; `fhir.rs`: instruments as FHIR R4
+//!   Questionnaire, complete checks as QuestionnaireResponse.
 //! - `mod.rs`: the stored codes (how a check was filled in, signal status, kinds of contact),
 //!   a signal's details, checking a signal's update, and when the next contact is due.
 
+pub mod chart;
+pub mod fhir;
 pub mod instrument;
 pub mod rules;
 

@@ -4,7 +4,11 @@
 //! - `mod.rs`: the rules in force (`RuleContext`: each region's settings and the instruments'
 //!   default thresholds) and one network's evaluation right after a relevant write.
 //! - `signals.rs`: the facts the rules need, raising a signal once per cause, its recipients.
+//! - `checks.rs`: checks as drafts, saved half-way, completed (and scored) once; history, latest.
+//! - `links.rs`: single-use links (only a SHA-256 of the secret), found, used once.
 
+pub mod checks;
+pub mod links;
 pub mod signals;
 
 use crate::{Conn, Result};
