@@ -241,3 +241,35 @@ pub async fn log_api_token_event(
     .await?;
     Ok(())
 }
+
+/// Logs an access through a single-use check link (`screening::links`): there is no account, so
+/// no user; the purpose is `single_use_link`, the subject the caregiver whose check it is (none
+/// for a link we do not know), the category checks, and `detail` names the link (and, for a
+/// refusal, why: `link_unknown`, `link_expired`, `link_used`).
+pub async fn log_link_access(
+    state: &AppState,
+    conn: &mut mantelkring_store::Conn,
+    action: Action,
+    outcome: &str,
+    subject_person_id: Option<&str>,
+    detail: &str,
+    network_address: Option<&str>,
+) -> Result<(), AppError> {
+    audit::append(
+        conn,
+        state.store().backend(),
+        &audit::NewEvent {
+            action: action.as_str(),
+            outcome,
+            purpose: "single_use_link",
+            network_address,
+            source: state.settings().audit_source.as_str(),
+            subject_person_id,
+            data_category: Some(DataCategory::Checks.as_str()),
+            detail: Some(detail),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}

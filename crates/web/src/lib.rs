@@ -23,6 +23,7 @@ pub mod network;
 pub mod pages;
 pub mod people;
 pub mod register_caregiver;
+pub mod screening;
 pub mod security;
 
 use axum::Router;
@@ -140,6 +141,7 @@ pub fn router(
         .merge(api_tokens::routes())
         .merge(directory::routes())
         .merge(network::routes())
+        .merge(screening::routes())
         .merge(hsds::routes())
         .merge(api_routes)
         .merge(api::reference::routes())
@@ -153,10 +155,12 @@ pub fn router(
         .layer(from_fn_with_state(state.clone(), security::csrf))
         .layer(axum::middleware::from_fn(security::security_headers))
         .layer(
-            // Log method, path (never the query: it may hold a postcode or a name), status and latency.
+            // Log method, path (never the query: it may hold a postcode or a name; never a
+            // single-use link's token), status and latency.
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::http::Request<_>| {
-                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                    let path = screening::links::log_path(request.uri().path());
+                    tracing::info_span!("request", method = %request.method(), path = %path)
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
