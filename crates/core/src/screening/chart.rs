@@ -6,7 +6,7 @@
 //! - Content-Security-Policy `style-src 'self'`: no `style` attribute, no `<style>` element;
 //!   only presentation attributes (and a `class` the stylesheet may size).
 //! - It fits a 360 px screen: a `viewBox` 340 units wide and `width="100%"`, no pixel width;
-//!   text is 13 units high, so about 12.5 px on a phone.
+//!   text is 14 units high, so about 13.5 px on a phone.
 //! - `role="img"` with `aria-labelledby` naming a `<title>` and a `<desc>` whose ids start with
 //!   the caller's prefix.
 //! - One `<circle>` per complete check (and no other circle), each with a `<title>` tooltip; the
@@ -65,7 +65,7 @@ const LEFT: f64 = 40.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 26.0;
 const BOTTOM: f64 = 44.0;
-const FONT: f64 = 13.0;
+const FONT: f64 = 14.0;
 const TEXT: &str = "#1a1a1a";
 const MUTED: &str = "#454545";
 const GRID: &str = "#c6d0d6";

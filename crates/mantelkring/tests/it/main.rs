@@ -22,5 +22,7 @@ mod kring_timeline;
 mod openapi;
 mod postcodes;
 mod readiness;
+mod screening_checks;
+mod screening_checks_links;
 mod shutdown;
 mod support;

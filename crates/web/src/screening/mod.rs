@@ -608,7 +608,7 @@ fn result_page(request: &PageRequest, ctx: ResultContext<'_>, check: &Check) -> 
             None
         },
         source: band.map_or(instrument.source.clone(), |b| {
-            format!("{} {}", b.source, instrument.source)
+            format!("{} · {}", b.source, instrument.source)
         }),
         trend: trend(t, score, ctx.previous).map(|(_, words)| words),
         advice,

@@ -1,0 +1,30 @@
+import { chromium } from 'playwright-core';
+const BASE = process.env.BASE_URL;
+const out = '/tmp/checks-shots';
+const ctx = await chromium.launchPersistentContext('/tmp/checks-profile-' + Date.now(), { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'], viewport: { width: 360, height: 800 } });
+const page = await ctx.newPage();
+page.on('console', m => console.log('console', m.text()));
+await page.goto(BASE + '/inloggen');
+await page.fill('#email', 'ria.devries@demo.mantelkring.nl');
+await page.fill('#wachtwoord', 'demo-mantelkring-2026');
+await Promise.all([page.waitForNavigation(), page.click('form.mk-form button[type=submit]')]);
+let r = await page.goto(BASE + '/hoe-gaat-het');
+console.log('overview', r.status(), page.url());
+await page.screenshot({ path: out + '/overview.png', fullPage: true });
+await Promise.all([page.waitForNavigation(), page.click('form[action$="/signaleren/checks"] button')]);
+console.log('fill', page.url());
+await page.screenshot({ path: out + '/fill1.png', fullPage: true });
+for (let i = 0; i < 13; i++) {
+  await page.check(`input[name=v${i+1}][value=${i % 3 === 0 ? 'nee' : 'ja'}]`);
+  const btn = i < 12 ? 'button[value=volgende]' : 'button[value=afronden]';
+  await Promise.all([page.waitForNavigation(), page.click(btn)]);
+  if (i == 5) await page.screenshot({ path: out + '/fill7.png', fullPage: true });
+}
+console.log('result', page.url());
+await page.screenshot({ path: out + '/result.png', fullPage: true });
+const hist = await page.getAttribute('a[href*="verloop"]', 'href');
+await page.goto(BASE + hist);
+await page.screenshot({ path: out + '/history.png', fullPage: true });
+await page.goto(BASE + '/hoe-gaat-het');
+await page.screenshot({ path: out + '/overview2.png', fullPage: true });
+await ctx.close();
