@@ -722,3 +722,167 @@ describe('kring', () => {
     }
   });
 });
+
+// --- Signaleren: a burden check, its result and its history (CHECKS) ---------------------------
+
+// Presses Tab (or Shift+Tab) until the focused element matches `predicate`; fails after `max`.
+async function tabUntil(page, predicate, arg, { max = 120, key = 'Tab' } = {}) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(key);
+    if (await page.evaluate(predicate, arg)) return;
+  }
+  assert.fail(`no keyboard stop found (${predicate.toString().slice(0, 120)})`);
+}
+
+// Waits until a new 30-second TOTP step begins, so a second login of the same account (an
+// earlier test logged in too) gets a code that has not been used.
+async function nextTotpStep() {
+  const ms = 30_000 - (Date.now() % 30_000) + 250;
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe('signaleren: check', () => {
+  test('the caregiver completes the CSI one question per screen with the keyboard only, at 360 px', { timeout: 6 * TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(360);
+    try {
+      await logIn(page, CAREGIVER);
+      // "Hoe gaat het met u?" in the main menu: her own kring's Signaleren page.
+      const menu = await page.getAttribute('.mk-nav a[href="/hoe-gaat-het"]', 'href');
+      assert.equal(menu, '/hoe-gaat-het', 'the menu entry for caregivers');
+      await page.goto(urlFor('/hoe-gaat-het'), { waitUntil: 'load' });
+      const overview = new URL(page.url()).pathname;
+      assert.match(overview, /^\/kringen\/[0-9a-f-]{36}\/signaleren$/, overview);
+      await checkPage(t, page, requests, 'signaleren', 360);
+
+      // Keyboard only from here: Tab to the CSI's start button, Enter.
+      await tabUntil(page, () => {
+        const el = document.activeElement;
+        const form = el?.closest('form');
+        return el?.tagName === 'BUTTON' && !!form && form.action.endsWith('/signaleren/checks')
+          && form.querySelector('input[name=lijst]')?.value === 'csi';
+      });
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+      const check = new URL(page.url()).pathname;
+      assert.match(check, /\/signaleren\/checks\/[0-9a-f-]{36}$/, check);
+
+      // Every answer "Ja": Tab to the question's first answer, Space to choose it, Tab to the
+      // button, Enter. (Another answer of a radio group is chosen with the arrow keys; Tab,
+      // Space and Enter alone reach the first.)
+      for (let n = 1; n <= 13; n++) {
+        const main = await page.textContent('main');
+        assert.ok(main.includes(`Vraag ${n} van 13`), `question ${n} on its own screen`);
+        assert.equal(await page.locator('fieldset.mk-check__item').count(), 1, 'one question per screen');
+        if (n === 1 || n === 13) await checkPage(t, page, requests, `signaleren-vraag-${n}`, 360);
+        const button = n < 13 ? 'volgende' : 'afronden';
+        const onButton = (value) => {
+          const el = document.activeElement;
+          return el?.tagName === 'BUTTON' && el.value === value;
+        };
+        const want = 'ja';
+        await tabUntil(page, (name) => {
+          const el = document.activeElement;
+          return el?.type === 'radio' && el.name === name;
+        }, `v${n}`);
+        const focused = await page.evaluate(() => ({ name: document.activeElement?.name, value: document.activeElement?.value }));
+        assert.deepEqual(focused, { name: `v${n}`, value: want }, `question ${n}: focus on "${want}"`);
+        await page.keyboard.press('Space');
+        assert.ok(await page.isChecked(`input[name=v${n}][value=${want}]`), `question ${n}: "${want}" chosen with Space`);
+        // The chosen answer is visible: a focus ring around the whole answer.
+        const box = await page.locator('.mk-check__option:focus-within').boundingBox();
+        assert.ok(box && box.width > 250 && box.height >= 48, `a large target (${JSON.stringify(box)})`);
+        await tabUntil(page, onButton, button);
+        await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+      }
+
+      // The result: score, band, explanation, source, next steps, someone to talk to.
+      assert.equal(new URL(page.url()).pathname, check, 'the result is the check\'s page');
+      const result = await page.textContent('main');
+      assert.ok(result.includes('Uw uitslag'), 'the result page');
+      assert.ok(result.includes('13 van de 13'), 'score as counted: 13 × ja');
+      assert.ok(result.includes('Tekenen van overbelasting'), 'the band');
+      assert.ok(result.includes('Praat erover met iemand'), 'talk to someone');
+      assert.ok(result.includes('Robinson'), 'the source');
+      assert.ok(await page.locator('a[href="/kaart?soort=respijtzorg"]').count() > 0, 'to the social map');
+      await checkPage(t, page, requests, 'signaleren-uitslag', 360);
+
+      // The history: the chart (inline SVG) with a table; it fits the phone.
+      const history = `${overview}/verloop?lijst=csi`;
+      await page.goto(urlFor(history), { waitUntil: 'load' });
+      const svg = page.locator('figure.mk-chart svg[role="img"]');
+      assert.equal(await svg.count(), 1, 'the chart');
+      const chartBox = await svg.boundingBox();
+      assert.ok(chartBox && chartBox.width > 250 && chartBox.width <= 360, `chart box ${JSON.stringify(chartBox)}`);
+      assert.ok(await page.locator('figure.mk-chart svg circle').count() >= 1, 'a point per check');
+      assert.ok(await page.locator('table.mk-screening-table tbody tr').count() >= 1, 'the table alternative');
+      await checkPage(t, page, requests, 'signaleren-verloop', 360);
+      assert.equal(await page.locator('script').count(), 0, 'no script: it works without JavaScript');
+
+      await sweep(t, page, requests, [
+        ['signaleren-breed', overview],
+        ['signaleren-uitslag-breed', check],
+        ['signaleren-verloop-breed', history],
+        ['signaleren-verloop-ediz', `${overview}/verloop?lijst=ediz`],
+      ]);
+      // The whole list on one page, as the other choice.
+      await page.setViewportSize({ width: 360, height: HEIGHT });
+      await page.goto(urlFor(overview), { waitUntil: 'load' });
+      await Promise.all([page.waitForNavigation(), page.click('form:has(input[name=lijst][value=ediz]) button')]);
+      await Promise.all([page.waitForNavigation(), page.click('button[value=lijst]')]);
+      assert.equal(await page.locator('fieldset.mk-check__item').count(), 9, 'the EDIZ on one page');
+      await checkPage(t, page, requests, 'signaleren-lijst', 360);
+      // Incomplete: the Dutch message, with a link to the first open question.
+      await page.check('#v1-3');
+      const [response] = await Promise.all([page.waitForNavigation(), page.click('button[value=afronden]')]);
+      assert.equal(response.status(), 400);
+      assert.ok((await page.textContent('.mk-error-summary')).includes('Nog open: vraag 2, 3'), 'the message');
+      await checkPage(t, page, requests, 'signaleren-onvolledig', 360);
+      await Promise.all([page.waitForNavigation(), page.click('button[value=opslaan]')]);
+      assert.ok((await page.textContent('main')).includes('Uw antwoorden zijn bewaard'));
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+
+  test('a professional: the Signaleren page with the link form, filling in together, an unknown link', { timeout: 3 * TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(360);
+    try {
+      await nextTotpStep();
+      await logIn(page, PROFESSIONAL);
+      await page.goto(urlFor('/kring'), { waitUntil: 'load' });
+      // Ria's kring, through the list of kringen (or straight there).
+      const ria = await page.getAttribute('a[href^="/kringen/"]:has-text("Ria de Vries")', 'href').catch(() => null);
+      const overview = `${ria || new URL(page.url()).pathname}/signaleren`.replace('//', '/');
+      await page.goto(urlFor(overview), { waitUntil: 'load' });
+      assert.ok((await page.textContent('main')).includes('Een link sturen'), 'the link form');
+      await checkPage(t, page, requests, 'signaleren-professional', 360);
+      // A link with a wrong address: the message at the field.
+      await page.check('#link-aan-ander');
+      await page.fill('#link-email', 'geen-adres');
+      const [bad] = await Promise.all([page.waitForNavigation(), page.click('form[action$="/signaleren/links"] button[type=submit]')]);
+      assert.equal(bad.status(), 400);
+      assert.equal(await page.getAttribute('#link-email', 'aria-invalid'), 'true');
+      await checkPage(t, page, requests, 'signaleren-link-fout', 360);
+      // Sent to Ria's own address.
+      await page.check('#link-aan-mantelzorger');
+      await Promise.all([page.waitForNavigation(), page.click('form[action$="/signaleren/links"] button[type=submit]')]);
+      assert.ok((await page.textContent('main')).includes('De link is verstuurd'));
+      await checkPage(t, page, requests, 'signaleren-link-verstuurd', 360);
+      // Filling in together during a call.
+      await Promise.all([page.waitForNavigation(), page.click('form:has(input[name=lijst][value=csi]) button')]);
+      assert.ok((await page.textContent('main')).includes('Samen met Ria de Vries invullen'));
+      await checkPage(t, page, requests, 'signaleren-samen', 360);
+      await context.clearCookies();
+      // A link nobody sent: a clear Dutch page, 404.
+      const response = await page.goto(urlFor('/vragenlijst/onbekend'), { waitUntil: 'load' });
+      assert.equal(response.status(), 404);
+      assert.ok((await page.textContent('main')).includes('Deze link kennen we niet'));
+      await checkPage(t, page, requests, 'vragenlijst-onbekend', 360);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+});

@@ -1345,6 +1345,7 @@ screening-draft-by-link = Through a link: the caregiver finishes it themselves.
 screening-continue = Carry on
 screening-instruments-title = Questionnaires
 screening-start-hint-own = You will see one question per screen. You can change that while filling in. Your answers are saved at every step.
+screening-start-hint-own-list = You will see all questions on one page. You can change that while filling in. Your answers are saved whenever you press a button.
 screening-start-hint-together = Fill in a questionnaire together with { $name }, during a call or visit. Read each question aloud and enter the answer { $name } gives.
 screening-start-own = Fill in the { $name }
 screening-start-again = Fill in the { $name } again

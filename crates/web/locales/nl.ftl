@@ -1346,6 +1346,7 @@ screening-draft-by-link = Via een link: de mantelzorger maakt de lijst zelf af.
 screening-continue = Verder invullen
 screening-instruments-title = Vragenlijsten
 screening-start-hint-own = U krijgt één vraag per scherm. Dat kunt u tijdens het invullen veranderen. Uw antwoorden worden bij elke stap bewaard.
+screening-start-hint-own-list = U krijgt alle vragen op één pagina. Dat kunt u tijdens het invullen veranderen. Uw antwoorden worden bewaard als u op een knop drukt.
 screening-start-hint-together = Vul een lijst samen met { $name } in, tijdens een gesprek of bezoek. Lees elke vraag voor en vul het antwoord in dat { $name } geeft.
 screening-start-own = { $name } invullen
 screening-start-again = { $name } opnieuw invullen

@@ -148,7 +148,10 @@ pub fn router(
         .merge(assets::routes())
         .fallback(pages::not_found)
         .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            settings.request_timeout,
+        ))
         .layer(CatchPanicLayer::custom(errors::panic_response))
         .layer(from_fn_with_state(state.clone(), identity::load_session))
         .layer(from_fn_with_state(state.clone(), errors::dress_bare_errors))

@@ -10,8 +10,9 @@
 //! - `role="img"` with `aria-labelledby` naming a `<title>` and a `<desc>` whose ids start with
 //!   the caller's prefix.
 //! - One `<circle>` per complete check (and no other circle), each with a `<title>` tooltip; the
-//!   points are joined by a line, placed along the time axis by when they were completed.
-//! - When a threshold is set, a dashed line at that score with its label.
+//!   points are joined by a line, left to right in the order they were completed, spaced half by
+//!   time and half evenly (so a long gap shows, and checks close in time never overlap).
+//! - When a threshold is set, a dashed line at that score, with a legend that names it.
 //! - Every text is escaped; the same input always gives the same string.
 //!
 //! The words are the caller's ([`ChartLabels`]): the web layer passes Dutch or English.
@@ -182,7 +183,8 @@ pub fn svg(input: &ChartInput, labels: &ChartLabels) -> String {
         num(LEFT),
         num(TOP + plot_h)
     );
-    // The threshold: a dashed line and its label at the right, above the line.
+    // The threshold: a dashed line across the plot, explained in a small legend above it at the
+    // right (where no point can cover it).
     if let Some(threshold) = input.threshold.filter(|t| *t <= max) {
         let y = y_of(threshold);
         let _ = write!(
@@ -193,12 +195,21 @@ pub fn svg(input: &ChartInput, labels: &ChartLabels) -> String {
             num(W - RIGHT),
             num(y)
         );
+        let legend_y = TOP - 12.0;
         let _ = write!(
             out,
             r#"<text x="{}" y="{}" text-anchor="end" fill="{THRESHOLD}" font-weight="bold">{}</text>"#,
             num(W - RIGHT),
-            num(y - 5.0),
+            num(legend_y),
             escape(&labels.threshold)
+        );
+        let _ = write!(
+            out,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{THRESHOLD}" stroke-width="2" stroke-dasharray="6 4"/>"#,
+            num(W - RIGHT - 8.0 * FONT),
+            num(legend_y - FONT * 0.35),
+            num(W - RIGHT - 5.2 * FONT),
+            num(legend_y - FONT * 0.35)
         );
     }
     if points.is_empty() {
@@ -212,22 +223,28 @@ pub fn svg(input: &ChartInput, labels: &ChartLabels) -> String {
         out.push_str("</svg>");
         return out;
     }
-    // Along the time axis: the first check at the left, the last at the right; one check (or
-    // several at the same moment) in the middle.
+    // Along the time axis, the first check at the left and the last at the right: half by when
+    // (a long gap shows as a long stretch), half by order (checks close in time never cover
+    // one another). One check, or several at one moment, in the middle.
     let pad = 14.0;
     let first = points[0].at;
     let last = points[points.len() - 1].at;
-    let x_of = |at: Millis| {
+    let span = (plot_w - 2.0 * pad).max(1.0);
+    let steps = (points.len() - 1).max(1) as f64;
+    let x_of = |n: usize, at: Millis| {
         if last == first {
             LEFT + plot_w / 2.0
         } else {
-            LEFT + pad + (plot_w - 2.0 * pad) * (at - first) as f64 / (last - first) as f64
+            let by_time = (at - first) as f64 / (last - first) as f64;
+            let by_order = n as f64 / steps;
+            LEFT + pad + span * (by_time + by_order) / 2.0
         }
     };
     if points.len() > 1 {
         let path: Vec<String> = points
             .iter()
-            .map(|pt| format!("{},{}", num(x_of(pt.at)), num(y_of(pt.score))))
+            .enumerate()
+            .map(|(n, pt)| format!("{},{}", num(x_of(n, pt.at)), num(y_of(pt.score))))
             .collect();
         let _ = write!(
             out,
@@ -235,11 +252,11 @@ pub fn svg(input: &ChartInput, labels: &ChartLabels) -> String {
             path.join(" ")
         );
     }
-    for pt in &points {
+    for (n, pt) in points.iter().enumerate() {
         let _ = write!(
             out,
             r#"<circle cx="{}" cy="{}" r="6" fill="{LINE}" stroke="{BACKGROUND}" stroke-width="2"><title>{}</title></circle>"#,
-            num(x_of(pt.at)),
+            num(x_of(n, pt.at)),
             num(y_of(pt.score)),
             escape(&pt.tooltip)
         );
@@ -252,7 +269,7 @@ pub fn svg(input: &ChartInput, labels: &ChartLabels) -> String {
         let _ = write!(
             out,
             r#"<text x="{}" y="{}" text-anchor="middle" fill="{TEXT}">{}</text>"#,
-            num(x_of(first)),
+            num(x_of(0, first)),
             num(axis_y),
             escape(&first_pt.date)
         );

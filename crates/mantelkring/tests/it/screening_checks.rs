@@ -30,7 +30,12 @@ pub async fn demo_on(db: TestDatabase) -> Demo {
     let seeded = demo::seed(&app.store).await.unwrap();
     crate::support::reset_ria_kring(&app.store, &seeded.caregiver_person_id).await;
     // The demo may come with checks, links and signals of its own; these tests count theirs.
-    for table in ["signal_events", "signals", "screening_links", "screening_checks"] {
+    for table in [
+        "signal_events",
+        "signals",
+        "screening_links",
+        "screening_checks",
+    ] {
         sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
             .execute(app.store.pool())
             .await
@@ -115,11 +120,13 @@ pub async fn post_owned(b: &Browser<'_>, path: &str, form: &[(String, &str)]) ->
 /// (status, score, completed) of a check.
 async fn stored(store: &Store, check_path: &str) -> (String, Option<i64>, Option<i64>, String) {
     let id = check_path.rsplit('/').next().unwrap();
-    sqlx::query_as("SELECT status, score, completed_at, answers FROM screening_checks WHERE id = $1")
-        .bind(id)
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
+    sqlx::query_as(
+        "SELECT status, score, completed_at, answers FROM screening_checks WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
 }
 
 /// The CSI answers of a caregiver with 7 times "ja": items 1, 2, 3, 5, 8, 9 and 12.
@@ -142,7 +149,10 @@ async fn completing_a_check_scores_it_as_computed_by_hand() {
         let html = text(ria.get(&d.path("")).await).await;
         assert!(html.contains("Hoe gaat het met u?"), "{be:?}");
         assert!(html.contains("Nog niet ingevuld"));
-        assert!(html.contains("aria-current=\"page\">Signaleren</a>"), "the tab");
+        assert!(
+            html.contains("aria-current=\"page\">Signaleren</a>"),
+            "the tab"
+        );
 
         // CSI: 7 × ja = 7, the first score of the "high" band (7–13, Robinson 1983).
         let check = start(&d, &ria, "csi", "lijst").await;
@@ -157,8 +167,14 @@ async fn completing_a_check_scores_it_as_computed_by_hand() {
         assert!(html.contains("7 van de 13"));
         assert!(html.contains("Tekenen van overbelasting"));
         assert!(html.contains("Robinson 1983"), "the source");
-        assert!(html.contains("Praat erover met iemand"), "a high score: talk to someone");
-        assert!(html.contains("Marieke Jansen"), "someone in her kring to talk to");
+        assert!(
+            html.contains("Praat erover met iemand"),
+            "a high score: talk to someone"
+        );
+        assert!(
+            html.contains("Marieke Jansen"),
+            "someone in her kring to talk to"
+        );
         assert!(html.contains("href=\"/kaart?soort=mantelzorgconsulent\""));
         assert!(html.contains("href=\"/kaart?soort=respijtzorg\""));
         // The signal rules ran in the same transaction: a signal for this check.
@@ -188,7 +204,15 @@ async fn completing_a_check_scores_it_as_computed_by_hand() {
         // EDIZ with every answer option: Nee! 0, Nee 0, Min of meer 1, Ja 1, Ja! 1 → 5.
         let ediz = start(&d, &ria, "ediz", "lijst").await;
         let answers = [
-            "nee!", "nee", "min-of-meer", "ja", "ja!", "nee", "ja", "nee!", "min-of-meer",
+            "nee!",
+            "nee",
+            "min-of-meer",
+            "ja",
+            "ja!",
+            "nee",
+            "ja",
+            "nee!",
+            "min-of-meer",
         ];
         let r = post_owned(&ria, &ediz, &list_form(&answers, "afronden")).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -197,11 +221,17 @@ async fn completing_a_check_scores_it_as_computed_by_hand() {
         assert!(html.contains("5 van de 9"));
         assert!(html.contains("Voor deze lijst van 9 vragen is geen vastgestelde grens bekend"));
         assert!(html.contains("Pot AM"), "the source");
-        assert!(!html.contains("Praat erover met iemand"), "no invented cut-off");
+        assert!(
+            !html.contains("Praat erover met iemand"),
+            "no invented cut-off"
+        );
 
         // The Signaleren page: the latest score per instrument, its band or the note, the trend.
         let html = text(ria.get(&d.path("")).await).await;
-        assert!(html.contains("6 van de 13") && html.contains("5 van de 9"), "{be:?}");
+        assert!(
+            html.contains("6 van de 13") && html.contains("5 van de 9"),
+            "{be:?}"
+        );
         assert!(html.contains("Geen tekenen van overbelasting"));
         assert!(html.contains("aria-hidden=\"true\">↓</span>"));
         assert!(html.contains("CSI opnieuw invullen"));
@@ -231,12 +261,18 @@ async fn an_incomplete_check_is_not_scored() {
             "{html}"
         );
         assert!(html.contains("Alleen een lijst met een antwoord op elke vraag krijgt een score"));
-        assert!(html.contains("id=\"vraag-4-fout\""), "the open question is marked");
+        assert!(
+            html.contains("id=\"vraag-4-fout\""),
+            "the open question is marked"
+        );
         assert!(html.contains("href=\"#v4-1\""), "the summary links to it");
         let (status, score, completed, answers) = stored(&d.app.store, &check).await;
         assert_eq!(status, "draft");
         assert_eq!((score, completed), (None, None), "not scored");
-        assert_eq!(answers, "ja,ja,ja,,ja,nee,nee,ja,ja,nee,nee,ja,", "but saved");
+        assert_eq!(
+            answers, "ja,ja,ja,,ja,nee,nee,ja,ja,nee,nee,ja,",
+            "but saved"
+        );
         // One question per screen: the message, on the first open question.
         let r = ria
             .post(
@@ -295,9 +331,15 @@ async fn saving_half_way_and_continuing_one_question_per_screen() {
         let html = text(ria.get(&format!("{check}?weergave=stap&vraag=1")).await).await;
         assert!(html.contains("Vraag 1 van 13"));
         assert!(html.contains("Mijn nachtrust is verstoord"));
-        assert!(!html.contains("Ik vind het lichamelijk zwaar"), "one question");
+        assert!(
+            !html.contains("Ik vind het lichamelijk zwaar"),
+            "one question"
+        );
         assert!(html.contains("value=\"volgende\""));
-        assert!(!html.contains("value=\"vorige\""), "no previous on the first");
+        assert!(
+            !html.contains("value=\"vorige\""),
+            "no previous on the first"
+        );
         for (n, answer) in CSI_SEVEN.iter().take(3).enumerate() {
             let question = (n + 1).to_string();
             let field = format!("v{}", n + 1);
@@ -331,7 +373,10 @@ async fn saving_half_way_and_continuing_one_question_per_screen() {
             )
             .await;
         assert_eq!(location(&r), format!("{}?gedaan=opgeslagen", d.path("")));
-        assert_eq!(stored(&d.app.store, &check).await.3, "ja,ja,ja,nee,,,,,,,,,");
+        assert_eq!(
+            stored(&d.app.store, &check).await.3,
+            "ja,ja,ja,nee,,,,,,,,,"
+        );
 
         // Another day, another session: the draft is there, to continue where she left off.
         let again = d.browser_as(Role::Caregiver).await;
@@ -339,7 +384,10 @@ async fn saving_half_way_and_continuing_one_question_per_screen() {
         assert!(html.contains("Nog niet afgemaakt"));
         assert!(html.contains("Beantwoord: 4/13"));
         let continue_href = format!("{check}?vraag=5");
-        assert!(html.contains(&format!("href=\"{continue_href}\"")), "{html}");
+        assert!(
+            html.contains(&format!("href=\"{continue_href}\"")),
+            "{html}"
+        );
         let html = text(again.get(&check).await).await;
         assert!(html.contains("Vraag 5 van 13"), "the first open question");
         // Back to question 2: her answer is still chosen.
@@ -375,7 +423,11 @@ async fn saving_half_way_and_continuing_one_question_per_screen() {
                 .starts_with("mk_vragen=lijst")
         );
         let html = text(again.get(&check).await).await;
-        assert!(html.contains("Ik vind het lichamelijk zwaar") && html.contains("We leven onder financiële druk"), "the whole list");
+        assert!(
+            html.contains("Ik vind het lichamelijk zwaar")
+                && html.contains("We leven onder financiële druk"),
+            "the whole list"
+        );
         // The rest, one by one, then complete on the last screen.
         for n in 6..=13 {
             let question = n.to_string();
@@ -421,7 +473,10 @@ async fn a_professional_fills_in_a_check_together_with_the_caregiver() {
             .await
             .unwrap();
     assert_eq!(mode, "conversation");
-    assert_eq!(by, user_id(&d.app.store, email_of(Role::Professional)).await);
+    assert_eq!(
+        by,
+        user_id(&d.app.store, email_of(Role::Professional)).await
+    );
     let html = text(marieke.get(&check).await).await;
     assert!(html.contains("Uitslag van Ria de Vries"));
     assert!(html.contains("samen met Marieke Jansen"));
@@ -435,7 +490,10 @@ async fn a_professional_fills_in_a_check_together_with_the_caregiver() {
     let qr: Value = r.json().await.unwrap();
     assert_eq!(qr["author"]["type"], "Practitioner");
     assert_eq!(qr["author"]["display"], "Marieke Jansen");
-    assert_eq!(qr["subject"]["reference"], format!("RelatedPerson/{}", d.ria));
+    assert_eq!(
+        qr["subject"]["reference"],
+        format!("RelatedPerson/{}", d.ria)
+    );
 }
 
 /// A member of the network with `categories`, as Ria would add them (kind and all).
@@ -613,7 +671,11 @@ async fn who_may_not_see_a_score() {
             (draft.clone(), vec![("v1", "ja"), ("actie", "opslaan")]),
             (
                 d.path("links"),
-                vec![("lijst", "csi"), ("aan", "ander"), ("email", "x@example.org")],
+                vec![
+                    ("lijst", "csi"),
+                    ("aan", "ander"),
+                    ("email", "x@example.org"),
+                ],
             ),
         ];
 
@@ -622,7 +684,11 @@ async fn who_may_not_see_a_score() {
         for p in &pages {
             assert_eq!(marieke.get(p).await.status(), StatusCode::OK, "{be:?} {p}");
         }
-        assert!(text(marieke.get(&check).await).await.contains("7 van de 13"));
+        assert!(
+            text(marieke.get(&check).await)
+                .await
+                .contains("7 van de 13")
+        );
 
         // Sanne (her daughter; agenda and messages, not checks): 403 and a 'denied' record.
         let sanne = d.browser_as(Role::NetworkMember).await;
@@ -646,7 +712,10 @@ async fn who_may_not_see_a_score() {
         );
         // The tab is not shown to her.
         let agenda = text(sanne.get(&format!("/kringen/{}/agenda", d.network)).await).await;
-        assert!(!agenda.contains("/signaleren\""), "no Signaleren tab for Sanne");
+        assert!(
+            !agenda.contains("/signaleren\""),
+            "no Signaleren tab for Sanne"
+        );
         assert!(
             text(ria.get(&format!("/kringen/{}/agenda", d.network)).await)
                 .await
@@ -683,7 +752,9 @@ async fn who_may_not_see_a_score() {
         let check_id = check.rsplit('/').next().unwrap();
         assert_eq!(
             joris
-                .get(&format!("/kringen/{gerda_network}/signaleren/checks/{check_id}"))
+                .get(&format!(
+                    "/kringen/{gerda_network}/signaleren/checks/{check_id}"
+                ))
                 .await
                 .status(),
             StatusCode::NOT_FOUND
@@ -735,9 +806,18 @@ async fn who_may_not_see_a_score() {
             StatusCode::FORBIDDEN
         );
         let youssef_id = user_id(&d.app.store, email_of(Role::Volunteer)).await;
-        assert_eq!(denied(&d.app.store, &youssef_id, "action_not_allowed").await, 1);
-        assert_eq!(denied(&d.app.store, &youssef_id, "not_professional").await, 1);
-        assert_eq!(ria.get(&format!("{check}/fhir")).await.status(), StatusCode::OK);
+        assert_eq!(
+            denied(&d.app.store, &youssef_id, "action_not_allowed").await,
+            1
+        );
+        assert_eq!(
+            denied(&d.app.store, &youssef_id, "not_professional").await,
+            1
+        );
+        assert_eq!(
+            ria.get(&format!("{check}/fhir")).await.status(),
+            StatusCode::OK
+        );
     }
 }
 
@@ -840,7 +920,15 @@ async fn questionnaires_and_responses_are_valid_fhir_r4() {
     post_owned(&ria, &csi, &list_form(&CSI_SEVEN, "afronden")).await;
     let ediz = start(&d, &ria, "ediz", "lijst").await;
     let answers = [
-        "nee!", "nee", "min-of-meer", "ja", "ja!", "nee", "ja", "nee!", "min-of-meer",
+        "nee!",
+        "nee",
+        "min-of-meer",
+        "ja",
+        "ja!",
+        "nee",
+        "ja",
+        "nee!",
+        "min-of-meer",
     ];
     post_owned(&ria, &ediz, &list_form(&answers, "afronden")).await;
     let marieke = d.browser_as(Role::Professional).await;
@@ -849,9 +937,15 @@ async fn questionnaires_and_responses_are_valid_fhir_r4() {
         assert_eq!(r.status(), StatusCode::OK);
         let qr: Value = r.json().await.unwrap();
         let q = &questionnaires[id];
-        assert_eq!(qr["questionnaire"], format!("{}|1", q["url"].as_str().unwrap()));
+        assert_eq!(
+            qr["questionnaire"],
+            format!("{}|1", q["url"].as_str().unwrap())
+        );
         assert_eq!(qr["status"], "completed");
-        assert_eq!(qr["subject"]["reference"], format!("RelatedPerson/{}", d.ria));
+        assert_eq!(
+            qr["subject"]["reference"],
+            format!("RelatedPerson/{}", d.ria)
+        );
         let items = qr["item"].as_array().unwrap();
         // Every answer is one of the Questionnaire's options for that item.
         for item in items.iter().filter(|i| i["linkId"] != "score") {
@@ -890,9 +984,15 @@ async fn questionnaires_and_responses_are_valid_fhir_r4() {
     let paths: Vec<&std::path::Path> = files.iter().map(|p| p.as_path()).collect();
     let out = validate(&paths);
     let report_text = report(&out);
-    assert!(out.status.success(), "the validator refused:\n{report_text}");
+    assert!(
+        out.status.success(),
+        "the validator refused:\n{report_text}"
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.starts_with("OK: 4 file(s) valid FHIR R4"), "{report_text}");
+    assert!(
+        stdout.starts_with("OK: 4 file(s) valid FHIR R4"),
+        "{report_text}"
+    );
     assert!(stdout.contains("Questionnaire 2") && stdout.contains("QuestionnaireResponse 2"));
 
     // The validator does check them: a broken response is refused.

@@ -115,7 +115,10 @@ async fn a_single_use_link_works_once_and_never_after_it_expired() {
         let html = text(marieke.get(&d.path("")).await).await;
         assert!(html.contains("id=\"link-aan-mantelzorger\" name=\"aan\" type=\"radio\" value=\"mantelzorger\" checked"));
         let r = marieke
-            .post(&d.path("links"), &[("lijst", "csi"), ("aan", "mantelzorger")])
+            .post(
+                &d.path("links"),
+                &[("lijst", "csi"), ("aan", "mantelzorger")],
+            )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{be:?}");
         assert_eq!(
@@ -138,7 +141,10 @@ async fn a_single_use_link_works_once_and_never_after_it_expired() {
         assert_ne!(hash, token);
         assert_eq!(sent_to, ria_email);
         let html = text(marieke.get(&d.path("")).await).await;
-        assert!(html.contains("Nog niet gebruikt"), "{be:?}: the link is listed");
+        assert!(
+            html.contains("Nog niet gebruikt"),
+            "{be:?}: the link is listed"
+        );
 
         // Ria, without logging in: the welcome page, then the questions.
         let ria = Anonymous::new(&d.app);
@@ -147,7 +153,9 @@ async fn a_single_use_link_works_once_and_never_after_it_expired() {
         let html = text(r).await;
         assert!(html.contains("Marieke Jansen vraagt u deze vragenlijst in te vullen"));
         assert!(html.contains("Er zijn 13 vragen"));
-        let r = ria.post(&format!("{link}/beginnen"), &[("weergave", "stap")]).await;
+        let r = ria
+            .post(&format!("{link}/beginnen"), &[("weergave", "stap")])
+            .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(location(&r), format!("{link}?weergave=stap&vraag=1"));
         let html = text(ria.get(&location(&r)).await).await;
@@ -169,7 +177,10 @@ async fn a_single_use_link_works_once_and_never_after_it_expired() {
             assert_eq!(r.status(), StatusCode::SEE_OTHER, "{be:?} {n}");
         }
         let r = ria
-            .post(&link, &[("weergave", "stap"), ("vraag", "4"), ("actie", "opslaan")])
+            .post(
+                &link,
+                &[("weergave", "stap"), ("vraag", "4"), ("actie", "opslaan")],
+            )
             .await;
         assert_eq!(r.status(), StatusCode::OK);
         assert!(text(r).await.contains("Uw antwoorden zijn bewaard"));
@@ -180,10 +191,17 @@ async fn a_single_use_link_works_once_and_never_after_it_expired() {
         assert!(html.contains("Vraag 4 van 13"), "{be:?}");
         // An incomplete completion is refused and does not use the link up.
         let r = later
-            .post(&link, &[("weergave", "stap"), ("vraag", "4"), ("actie", "afronden")])
+            .post(
+                &link,
+                &[("weergave", "stap"), ("vraag", "4"), ("actie", "afronden")],
+            )
             .await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-        assert!(text(r).await.contains("Nog open: vraag 4, 5, 6, 7, 8, 9, 10, 11, 12 en 13."));
+        assert!(
+            text(r)
+                .await
+                .contains("Nog open: vraag 4, 5, 6, 7, 8, 9, 10, 11, 12 en 13.")
+        );
         assert_eq!(link_row(store, &link_id).await.0, None);
         // Complete: the result at once, the link used in the same transaction.
         let form = all_answers("afronden");
@@ -208,12 +226,13 @@ async fn a_single_use_link_works_once_and_never_after_it_expired() {
             (mode.as_str(), score, status.as_str(), by),
             ("link", Some(7), "complete", None)
         );
-        let (signals,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM signals WHERE network_id = $1 AND rule = 'score_high'")
-                .bind(&d.network)
-                .fetch_one(store.pool())
-                .await
-                .unwrap();
+        let (signals,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM signals WHERE network_id = $1 AND rule = 'score_high'",
+        )
+        .bind(&d.network)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
         assert_eq!(signals, 1, "the signal is there at once");
 
         // Used: never again, not to read, not to answer, not to complete.
@@ -241,8 +260,10 @@ async fn a_single_use_link_works_once_and_never_after_it_expired() {
         assert!(
             records
                 .iter()
-                .all(|(_, _, subject, detail)| subject.as_deref() == Some(d.ria.as_str())
-                    && detail.contains(&format!("screening_link={link_id}"))),
+                .all(
+                    |(_, _, subject, detail)| subject.as_deref() == Some(d.ria.as_str())
+                        && detail.contains(&format!("screening_link={link_id}"))
+                ),
             "{records:?}"
         );
         let count = |action: &str, outcome: &str| {
@@ -253,7 +274,11 @@ async fn a_single_use_link_works_once_and_never_after_it_expired() {
         };
         assert_eq!(count("read", "success"), 3, "{records:?}");
         assert_eq!(count("create", "success"), 1);
-        assert_eq!(count("update", "success"), 6, "3 steps, save, incomplete, complete");
+        assert_eq!(
+            count("update", "success"),
+            6,
+            "3 steps, save, incomplete, complete"
+        );
         assert_eq!(count("read", "denied"), 2);
         assert_eq!(count("update", "denied") + count("create", "denied"), 2);
         assert!(
@@ -290,11 +315,12 @@ async fn a_single_use_link_works_once_and_never_after_it_expired() {
             .await;
         let r = anyone.post(&second, &refs(&all_answers("opslaan"))).await;
         assert_eq!(r.status(), StatusCode::OK, "saved, not completed");
-        let (second_id,): (String,) =
-            sqlx::query_as("SELECT id FROM screening_links WHERE sent_to = 'ria.prive@example.org'")
-                .fetch_one(store.pool())
-                .await
-                .unwrap();
+        let (second_id,): (String,) = sqlx::query_as(
+            "SELECT id FROM screening_links WHERE sent_to = 'ria.prive@example.org'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
         sqlx::query("UPDATE screening_links SET expires_at = $2 WHERE id = $1")
             .bind(&second_id)
             .bind(mantelkring_core::time::now_ms() - 1000)
@@ -384,7 +410,10 @@ async fn sending_a_link_needs_a_professional_and_a_good_address() {
     assert!(html.contains("aria-invalid=\"true\""));
     assert!(html.contains("value=\"geen-adres\""), "kept");
     let r = marieke
-        .post(&d.path("links"), &[("lijst", "zarit"), ("aan", "mantelzorger")])
+        .post(
+            &d.path("links"),
+            &[("lijst", "zarit"), ("aan", "mantelzorger")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(text(r).await.contains("Deze vragenlijst kennen we niet"));
@@ -395,9 +424,16 @@ async fn sending_a_link_needs_a_professional_and_a_good_address() {
     assert_eq!(links, 0, "nothing written");
     // The caregiver herself has no link form, and may not send one.
     let ria = d.browser_as(Role::Caregiver).await;
-    assert!(!text(ria.get(&d.path("")).await).await.contains("Een link sturen"));
+    assert!(
+        !text(ria.get(&d.path("")).await)
+            .await
+            .contains("Een link sturen")
+    );
     let r = ria
-        .post(&d.path("links"), &[("lijst", "csi"), ("aan", "mantelzorger")])
+        .post(
+            &d.path("links"),
+            &[("lijst", "csi"), ("aan", "mantelzorger")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }

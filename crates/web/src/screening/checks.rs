@@ -6,8 +6,8 @@
 //! Questionnaire of each instrument, and `/hoe-gaat-het` (the caregiver's menu entry).
 
 use super::{
-    AnswerForm, FillContext, FormProblem, ResultContext, ResultPage, Step, View,
-    date_of, enter, fill_page, moment_of, first_open, how_filled_in, level_code, path, question_to_show,
+    AnswerForm, FillContext, FormProblem, ResultContext, ResultPage, Step, View, date_of, enter,
+    fill_page, first_open, how_filled_in, level_code, moment_of, path, question_to_show,
     remember_view, render, result_page, score_of, see_other, trend,
 };
 use crate::AppState;
@@ -262,6 +262,7 @@ pub(super) async fn overview_page(
     kring: &Kring,
     done: Option<String>,
     link_form: Option<LinkForm>,
+    view: View,
 ) -> Result<OverviewPage, AppError> {
     let t = &request.tr;
     let id = &kring.network.id;
@@ -317,7 +318,10 @@ pub(super) async fn overview_page(
             let text = t.t2(
                 "screening-draft-line",
                 ("date", &date_of(d.updated_at)),
-                ("answered", &format!("{answered}/{}", instrument.items.len())),
+                (
+                    "answered",
+                    &format!("{answered}/{}", instrument.items.len()),
+                ),
             );
             // A check through a link is the caregiver's to finish; the others can be continued.
             // (The remembered view applies: no `weergave` in the address.)
@@ -397,17 +401,30 @@ pub(super) async fn overview_page(
             .map(|l| {
                 let state = match l.state(now) {
                     LinkState::Open => match &l.check_id {
-                        Some(_) => t.t1("screening-link-state-started", "date", &moment_of(l.expires_at)),
-                        None => t.t1("screening-link-state-open", "date", &moment_of(l.expires_at)),
+                        Some(_) => t.t1(
+                            "screening-link-state-started",
+                            "date",
+                            &moment_of(l.expires_at),
+                        ),
+                        None => t.t1(
+                            "screening-link-state-open",
+                            "date",
+                            &moment_of(l.expires_at),
+                        ),
                     },
                     LinkState::Used => t.t1(
                         "screening-link-state-used",
                         "date",
                         &date_of(l.used_at.unwrap_or(l.expires_at)),
                     ),
-                    LinkState::Expired => t.t1("screening-link-state-expired", "date", &moment_of(l.expires_at)),
+                    LinkState::Expired => t.t1(
+                        "screening-link-state-expired",
+                        "date",
+                        &moment_of(l.expires_at),
+                    ),
                 };
-                let to = if !sees_contact && caregiver_email.as_deref() == Some(l.sent_to.as_str()) {
+                let to = if !sees_contact && caregiver_email.as_deref() == Some(l.sent_to.as_str())
+                {
                     t.t1("screening-link-to-caregiver", "name", &first)
                 } else {
                     l.sent_to.clone()
@@ -439,16 +456,27 @@ pub(super) async fn overview_page(
         intro: if own {
             t.t("screening-intro-own")
         } else {
-            t.t1("screening-intro-member", "name", &kring.network.caregiver_name)
+            t.t1(
+                "screening-intro-member",
+                "name",
+                &kring.network.caregiver_name,
+            )
         },
         done,
         drafts,
         cards,
         start_action: may_start.then(|| path(id, "checks")),
         start_hint: if own {
-            t.t("screening-start-hint-own")
+            match view {
+                View::Step => t.t("screening-start-hint-own"),
+                View::List => t.t("screening-start-hint-own-list"),
+            }
         } else {
-            t.t1("screening-start-hint-together", "name", &kring.network.caregiver_name)
+            t.t1(
+                "screening-start-hint-together",
+                "name",
+                &kring.network.caregiver_name,
+            )
         },
         link_form: link_view,
         links,
@@ -463,6 +491,7 @@ pub(super) async fn overview_page(
 async fn overview(
     State(state): State<AppState>,
     request: PageRequest,
+    headers: HeaderMap,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
@@ -475,6 +504,7 @@ async fn overview(
         &kring,
         done_message(&request, &query.gedaan),
         None,
+        View::of(&headers),
     )
     .await?;
     crate::accounts::commit(&state, tx).await?;
@@ -533,6 +563,7 @@ async fn start(
             &kring,
             Some(request.tr.t("screening-error-instrument")),
             None,
+            View::of(&headers),
         )
         .await?;
         return Ok(render(StatusCode::BAD_REQUEST, page));
@@ -615,15 +646,14 @@ async fn result_of(
         .last()
         .cloned();
     let naaste = naaste_name(tx, id).await?;
-    let threshold = thresholds(state, tx, id).await?.get(&instrument.id).copied();
+    let threshold = thresholds(state, tx, id)
+        .await?
+        .get(&instrument.id)
+        .copied();
     let (talk_to, shared_with) = people_around(tx, id).await?;
     let mut talk_lines = Vec::new();
     if !talk_to.is_empty() {
-        talk_lines.push(t.t1(
-            "screening-talk-in-kring",
-            "names",
-            &talk_to.join(", "),
-        ));
+        talk_lines.push(t.t1("screening-talk-in-kring", "names", &talk_to.join(", ")));
     }
     let mut links = vec![
         (
@@ -812,8 +842,12 @@ async fn answer(
             Ok(match form.step {
                 Step::Save => see_other(format!("{}?gedaan=opgeslagen", path(&id, ""))),
                 Step::Switch(view) => {
-                    let mut response =
-                        see_other(check_href(&id, &check_id, view, next_question(&form, &answers)));
+                    let mut response = see_other(check_href(
+                        &id,
+                        &check_id,
+                        view,
+                        next_question(&form, &answers),
+                    ));
                     remember_view(&state, &mut response, view);
                     response
                 }

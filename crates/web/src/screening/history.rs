@@ -71,10 +71,7 @@ async fn show(
     let (instrument, problem) = match catalogue.get(asked) {
         Some(i) => (i, None),
         None if asked.is_empty() => (catalogue.all()[0], None),
-        None => (
-            catalogue.all()[0],
-            Some(t.t("screening-error-instrument")),
-        ),
+        None => (catalogue.all()[0], Some(t.t("screening-error-instrument"))),
     };
     let history = checks::history(&mut tx, &id, &instrument.id).await?;
     let threshold = thresholds(&state, &mut tx, &id)
@@ -189,13 +186,8 @@ async fn show(
                 })
                 .collect(),
             chart: svg,
-            threshold_note: threshold.map(|th| {
-                t.t1(
-                    "screening-history-threshold",
-                    "threshold",
-                    &th.to_string(),
-                )
-            }),
+            threshold_note: threshold
+                .map(|th| t.t1("screening-history-threshold", "threshold", &th.to_string())),
             no_band_note: if instrument.bands.is_empty() {
                 instrument.no_band_note.clone()
             } else {

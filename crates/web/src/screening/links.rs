@@ -14,8 +14,8 @@ use super::checks::{
     sends_links,
 };
 use super::{
-    AnswerForm, FillContext, FormProblem, ResultContext, Step, View, enter, fill_page, moment_of,
-    first_open, path, question_to_show, remember_view, render, result_page, see_other,
+    AnswerForm, FillContext, FormProblem, ResultContext, Step, View, enter, fill_page, first_open,
+    moment_of, path, question_to_show, remember_view, render, result_page, see_other,
 };
 use crate::AppState;
 use crate::access::{Subject, log_link_access, log_refusal};
@@ -90,6 +90,7 @@ struct SendForm {
 async fn send(
     State(state): State<AppState>,
     request: PageRequest,
+    headers: HeaderMap,
     Path(id): Path<String>,
     crate::forms::Form(form): crate::forms::Form<SendForm>,
 ) -> Result<Response, AppError> {
@@ -130,7 +131,10 @@ async fn send(
     let to = match (form.aan.trim(), &caregiver_email) {
         ("mantelzorger", Some(email)) => Some(email.clone()),
         ("mantelzorger", None) => {
-            errors.push(("link-email".into(), t.t("screening-error-no-caregiver-email")));
+            errors.push((
+                "link-email".into(),
+                t.t("screening-error-no-caregiver-email"),
+            ));
             None
         }
         _ => match Email::parse(&form.email) {
@@ -157,6 +161,7 @@ async fn send(
                 email: form.email.trim().to_string(),
                 errors,
             }),
+            View::of(&headers),
         )
         .await?;
         return Ok(render(StatusCode::BAD_REQUEST, page));
@@ -494,11 +499,11 @@ async fn begin(
 ) -> Result<Response, AppError> {
     let tx = state.store().begin_write().await?;
     let address = peer.ip().to_string();
-    let (mut tx, opened) = match open(&state, &request, tx, &token, Action::Create, &address).await?
-    {
-        Ok(opened) => opened,
-        Err(page) => return Ok(page),
-    };
+    let (mut tx, opened) =
+        match open(&state, &request, tx, &token, Action::Create, &address).await? {
+            Ok(opened) => opened,
+            Err(page) => return Ok(page),
+        };
     let view = View::parse(&form.weergave).unwrap_or_else(|| View::of(&headers));
     if draft_of(&mut tx, &opened).await?.is_none() {
         let now = now_ms();
@@ -537,11 +542,11 @@ async fn answer(
 ) -> Result<Response, AppError> {
     let tx = state.store().begin_write().await?;
     let address = peer.ip().to_string();
-    let (mut tx, opened) = match open(&state, &request, tx, &token, Action::Update, &address).await?
-    {
-        Ok(opened) => opened,
-        Err(page) => return Ok(page),
-    };
+    let (mut tx, opened) =
+        match open(&state, &request, tx, &token, Action::Update, &address).await? {
+            Ok(opened) => opened,
+            Err(page) => return Ok(page),
+        };
     let href = link_href(&token);
     let Some(check) = draft_of(&mut tx, &opened).await? else {
         // Not started yet: the welcome page.
@@ -653,10 +658,8 @@ async fn answer(
                 ),
                 Step::Switch(view) => {
                     let question = super::checks::next_question(&form, &answers);
-                    let mut response = see_other(format!(
-                        "{href}?weergave={}&vraag={question}",
-                        view.code()
-                    ));
+                    let mut response =
+                        see_other(format!("{href}?weergave={}&vraag={question}", view.code()));
                     remember_view(&state, &mut response, view);
                     response
                 }

@@ -270,11 +270,7 @@ fn numbers_text(tr: &Tr, numbers: &[usize]) -> String {
     match words.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
-        [rest @ .., last] => tr.t2(
-            "screening-and",
-            ("first", &rest.join(", ")),
-            ("last", last),
-        ),
+        [rest @ .., last] => tr.t2("screening-and", ("first", &rest.join(", ")), ("last", last)),
     }
 }
 
@@ -490,10 +486,7 @@ fn how_filled_in(tr: &Tr, check: &Check) -> String {
         CheckMode::Conversation => tr.t2(
             "screening-filled-together",
             ("date", &date),
-            (
-                "name",
-                check.entered_by_name.as_deref().unwrap_or_default(),
-            ),
+            ("name", check.entered_by_name.as_deref().unwrap_or_default()),
         ),
     }
 }
@@ -557,11 +550,7 @@ fn result_page(request: &PageRequest, ctx: ResultContext<'_>, check: &Check) -> 
         .advice_for(score)
         .map(|a| AdviceView {
             text: a.text.clone(),
-            links: a
-                .categories
-                .iter()
-                .filter_map(|c| map_link(t, c))
-                .collect(),
+            links: a.categories.iter().filter_map(|c| map_link(t, c)).collect(),
         })
         .collect();
     let answers = check

@@ -7,11 +7,8 @@ fn csi() -> Instrument {
 
 #[test]
 fn a_form_gives_its_answers_question_view_and_step() {
-    let form = AnswerForm::parse(
-        b"csrf=x&weergave=stap&vraag=3&v3=ja&actie=volgende",
-        &csi(),
-    )
-    .unwrap();
+    let form =
+        AnswerForm::parse(b"csrf=x&weergave=stap&vraag=3&v3=ja&actie=volgende", &csi()).unwrap();
     assert_eq!(form.answers, vec![(2, "ja".to_string())]);
     assert_eq!(form.question, Some(3));
     assert_eq!(form.view, View::Step);

@@ -55,9 +55,11 @@ fn one_point_per_check_in_time_order_higher_scores_higher_up() {
     assert_eq!(pts.len(), 3);
     // Sorted by time: left to right.
     assert!(pts[0].0 < pts[1].0 && pts[1].0 < pts[2].0, "{pts:?}");
-    // Spaced by time: 10 days then 20 days.
+    // Spaced half by time (10 days, then 20) and half evenly.
     let (a, b) = (pts[1].0 - pts[0].0, pts[2].0 - pts[1].0);
-    assert!((b - 2.0 * a).abs() < 0.5, "{a} {b}");
+    let span = W - LEFT - RIGHT - 28.0;
+    assert!((a - span * (10.0 / 30.0 + 0.5) / 2.0).abs() < 0.2, "{a}");
+    assert!((b - span * (20.0 / 30.0 + 0.5) / 2.0).abs() < 0.2, "{b}");
     // Score 9 is higher on the screen (smaller y) than 6, and 6 than 4.
     assert!(pts[2].1 < pts[1].1 && pts[1].1 < pts[0].1, "{pts:?}");
     assert!(svg.contains("<polyline"));
@@ -153,6 +155,13 @@ proptest! {
         prop_assert_eq!(&a, &b);
         let found = circles(&a);
         prop_assert_eq!(found.len(), pts.len());
+        // Never on top of one another: at least half an even step apart (one decimal rounded).
+        if found.len() > 1 && found.first().map(|p| p.0) != found.last().map(|p| p.0) {
+            let min_gap = (W - LEFT - RIGHT - 28.0) / (found.len() - 1) as f64 / 2.0 - 0.1;
+            for pair in found.windows(2) {
+                prop_assert!(pair[1].0 - pair[0].0 >= min_gap, "{:?}", pair);
+            }
+        }
         for (x, y) in found {
             prop_assert!((LEFT..=W - RIGHT).contains(&x), "x {}", x);
             prop_assert!((TOP..=H - BOTTOM).contains(&y), "y {}", y);
