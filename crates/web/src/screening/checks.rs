@@ -377,7 +377,8 @@ pub(super) async fn overview_page(
             form.instrument.clone()
         };
         link_view = Some(LinkFormView {
-            action: path(id, "links"),
+            // Back at the form (and its messages) after sending, also without JavaScript.
+            action: format!("{}#link-sturen", path(id, "links")),
             intro: t.t1("screening-link-intro", "name", &first),
             instruments: catalogue
                 .all()
