@@ -4,8 +4,13 @@
 //! - `mod.rs`: the rules in force (`RuleContext`: each region's settings and the instruments'
 //!   default thresholds) and one network's evaluation right after a relevant write.
 //! - `signals.rs`: the facts the rules need, raising a signal once per cause, its recipients.
+//! - `batch.rs`: the rules over every network at once (the daily job), set-based.
+//! - `worklist.rs`: following signals up (status, owner, follow-up, note, history) and the
+//!   worklist over the networks someone is in.
 
+pub mod batch;
 pub mod signals;
+pub mod worklist;
 
 use crate::{Conn, Result};
 use mantelkring_core::screening::instrument::Catalogue;
