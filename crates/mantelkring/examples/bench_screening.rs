@@ -221,7 +221,9 @@ async fn run_backend(
     ));
 
     // The e-mails are queued, not sent: the worker would send them during the measurement.
-    sqlx::query("DELETE FROM jobs").execute(store.pool()).await?;
+    sqlx::query("DELETE FROM jobs")
+        .execute(store.pool())
+        .await?;
     let application = Application::build(&config, store.clone()).await?;
     let addr = application.local_addr();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -560,7 +562,8 @@ async fn bulk_load(store: &Store, caregivers: usize) -> Result<(u64, Target)> {
     let mut tx = store.begin_write().await?;
     let region = base::insert_region(&mut tx, "Regio Benchmark").await?;
     let code = CbsCode::parse("GM0546").map_err(anyhow::Error::msg)?;
-    let municipality = base::insert_municipality(&mut tx, Some(&region.id), &code, "Leiden").await?;
+    let municipality =
+        base::insert_municipality(&mut tx, Some(&region.id), &code, "Leiden").await?;
     let organisation = base::insert_organisation(
         &mut tx,
         &NewOrganisation {
@@ -588,7 +591,13 @@ async fn bulk_load(store: &Store, caregivers: usize) -> Result<(u64, Target)> {
         };
         tables.push(
             PEOPLE,
-            vec![t(&person), t("Lid"), t(format!("{j}")), V::NullT, V::I(created)],
+            vec![
+                t(&person),
+                t("Lid"),
+                t(format!("{j}")),
+                V::NullT,
+                V::I(created),
+            ],
         );
         tables.push(
             USERS,
@@ -894,7 +903,11 @@ async fn login(base: &str) -> Result<reqwest::Client> {
         ])
         .send()
         .await?;
-    ensure!(r.status() == reqwest::StatusCode::SEE_OTHER, "login: {}", r.status());
+    ensure!(
+        r.status() == reqwest::StatusCode::SEE_OTHER,
+        "login: {}",
+        r.status()
+    );
     let secret = totp::decode_secret(TOTP_SECRET).context("secret")?;
     let unix = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
@@ -934,7 +947,10 @@ async fn measure(
         if due == 0 {
             break;
         }
-        ensure!(started.elapsed() < Duration::from_secs(600), "start-up jobs still running");
+        ensure!(
+            started.elapsed() < Duration::from_secs(600),
+            "start-up jobs still running"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let mut notes = vec![format!(
@@ -946,8 +962,16 @@ async fn measure(
     let pages: Vec<(&str, bool, String)> = vec![
         ("/healthz (ceiling)", false, "/healthz".to_string()),
         ("/signalen (50 per page)", true, "/signalen".to_string()),
-        ("/signalen?status=all", true, "/signalen?status=all".to_string()),
-        ("/signalen/overleg (all open, grouped)", true, "/signalen/overleg".to_string()),
+        (
+            "/signalen?status=all",
+            true,
+            "/signalen?status=all".to_string(),
+        ),
+        (
+            "/signalen/overleg (all open, grouped)",
+            true,
+            "/signalen/overleg".to_string(),
+        ),
         (
             "/kringen/{id}/signaleren/signalen",
             true,
@@ -955,14 +979,20 @@ async fn measure(
         ),
     ];
     for (label, logged_in, path) in &pages {
-        let client = if *logged_in { &professional } else { &anonymous };
+        let client = if *logged_in {
+            &professional
+        } else {
+            &anonymous
+        };
         let r = client.get(format!("{base}{path}")).send().await?;
         let status = r.status();
         let html = r.text().await?;
         ensure!(status.is_success(), "{label}: {status}");
         if *path == "/signalen" {
             let shown = html.matches("<li class=\"mk-signal").count();
-            notes.push(format!("{name}: /signalen shows {shown} signals on its first page"));
+            notes.push(format!(
+                "{name}: /signalen shows {shown} signals on its first page"
+            ));
         }
     }
     let audit_before: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
@@ -971,7 +1001,11 @@ async fn measure(
     let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(requests); pages.len()];
     for round in 0..warmup + requests {
         for (i, (label, logged_in, path)) in pages.iter().enumerate() {
-            let client = if *logged_in { &professional } else { &anonymous };
+            let client = if *logged_in {
+                &professional
+            } else {
+                &anonymous
+            };
             let started = Instant::now();
             let r = client.get(format!("{base}{path}")).send().await?;
             let status = r.status();

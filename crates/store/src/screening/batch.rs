@@ -131,8 +131,8 @@ const REGIEHOUDERS: &str = "SELECT r.network_id, m.user_id, m.categories FROM ne
      WHERE r.status = 'active' AND m.status = 'active' AND m.removed_at IS NULL \
      ORDER BY r.network_id";
 
-/// The causes already raised.
-const RAISED: &str = "SELECT network_id, cause FROM signals ORDER BY network_id";
+/// The causes already raised (looked up by network in a map: no order needed).
+const RAISED: &str = "SELECT network_id, cause FROM signals";
 
 /// The earliest moment a rule counting `days` can fire for: anything later cannot be due yet.
 fn due_before(now: Millis, days: impl Iterator<Item = Option<u32>>) -> Option<Millis> {
@@ -271,7 +271,6 @@ pub async fn raise_new(
         tx.commit().await?;
         rows
     };
-    // `existing` is sorted by network as the database sorts; look causes up per network.
     let mut known: HashMap<&str, Vec<&str>> = HashMap::new();
     for (network, cause) in &existing {
         known
@@ -392,7 +391,8 @@ pub async fn recipients_of(
     for chunk in network_ids.chunks(NETWORKS_PER_QUERY) {
         let sql = format!(
             "SELECT m.network_id, u.id, u.email, u.display_name, m.categories, m.kind, \
-               (SELECT COUNT(*) FROM network_regie r WHERE r.member_id = m.id AND r.status = 'active') \
+               (SELECT COUNT(*) FROM network_regie r WHERE r.network_id = m.network_id \
+               AND r.member_id = m.id AND r.status = 'active') \
              FROM network_members m JOIN users u ON u.id = m.user_id \
              JOIN consents c ON c.id = m.consent_id \
              WHERE m.network_id IN ({}) AND m.status = 'active' AND m.removed_at IS NULL \

@@ -205,7 +205,8 @@ async fn regiehouder_seeing_checks(conn: &mut Conn, network_id: &str) -> Result<
 pub async fn recipients(conn: &mut Conn, network_id: &str) -> Result<Vec<Recipient>> {
     let rows: Vec<MemberRow> = sqlx::query_as(
         "SELECT u.id, u.email, u.display_name, m.categories, m.kind, \
-           (SELECT COUNT(*) FROM network_regie r WHERE r.member_id = m.id AND r.status = 'active') \
+           (SELECT COUNT(*) FROM network_regie r WHERE r.network_id = m.network_id \
+               AND r.member_id = m.id AND r.status = 'active') \
          FROM network_members m JOIN users u ON u.id = m.user_id \
          JOIN consents c ON c.id = m.consent_id \
          WHERE m.network_id = $1 AND m.status = 'active' AND m.removed_at IS NULL \

@@ -96,7 +96,12 @@ async fn raising_the_same_cause_twice_leaves_one_signal() {
         let raised = batch::raise_new(&store, &evaluated, now).await.unwrap();
         assert_eq!(raised.len(), 1);
         assert_eq!(raised[0].cause, "score_high:c2");
-        assert!(batch::raise_new(&store, &evaluated, now).await.unwrap().is_empty());
+        assert!(
+            batch::raise_new(&store, &evaluated, now)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(rows(&store, &net).await, (2, 2));
         // Batch rows read back like one-by-one rows.
         let mut conn = store.pool().acquire().await.unwrap();
@@ -127,16 +132,28 @@ async fn a_follow_up_is_kept_in_the_history_and_closing_stamps_the_signal() {
             follow_up_on: Some(day),
             note: "Ik bel haar.",
         };
-        assert!(worklist::update(&mut tx, &net, &id, &change, &user, now + 1).await.unwrap());
+        assert!(
+            worklist::update(&mut tx, &net, &id, &change, &user, now + 1)
+                .await
+                .unwrap()
+        );
         let closing = worklist::Update {
             status: SignalStatus::Done,
             owner_user_id: Some(&user),
             follow_up_on: None,
             note: "Gebeld.",
         };
-        assert!(worklist::update(&mut tx, &net, &id, &closing, &user, now + 2).await.unwrap());
+        assert!(
+            worklist::update(&mut tx, &net, &id, &closing, &user, now + 2)
+                .await
+                .unwrap()
+        );
         // Another network's id does not reach it.
-        assert!(!worklist::update(&mut tx, "elders", &id, &closing, &user, now + 3).await.unwrap());
+        assert!(
+            !worklist::update(&mut tx, "elders", &id, &closing, &user, now + 3)
+                .await
+                .unwrap()
+        );
         tx.commit().await.unwrap();
         let mut conn = store.pool().acquire().await.unwrap();
         let s = worklist::get(&mut conn, &net, &id).await.unwrap().unwrap();
@@ -175,12 +192,21 @@ async fn a_batched_audit_append_chains_like_single_appends() {
             })
             .collect();
         let mut tx = store.begin_write().await.unwrap();
-        audit::append(&mut tx, store.backend(), &events[0]).await.unwrap();
+        audit::append(&mut tx, store.backend(), &events[0])
+            .await
+            .unwrap();
         let many = audit::append_many(&mut tx, store.backend(), &events[1..])
             .await
             .unwrap();
-        audit::append(&mut tx, store.backend(), &events[0]).await.unwrap();
-        assert!(audit::append_many(&mut tx, store.backend(), &[]).await.unwrap().is_empty());
+        audit::append(&mut tx, store.backend(), &events[0])
+            .await
+            .unwrap();
+        assert!(
+            audit::append_many(&mut tx, store.backend(), &[])
+                .await
+                .unwrap()
+                .is_empty()
+        );
         tx.commit().await.unwrap();
         assert_eq!(many.len(), 129);
         assert_eq!(many.first().unwrap().seq, 2);
