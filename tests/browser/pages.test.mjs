@@ -886,3 +886,100 @@ describe('signaleren: check', () => {
     }
   });
 });
+
+// --- Signaleren: signals (the worklist, the meeting view, a network's signals, the rules) ------
+
+// Logs in; when this 30-second step's code was used already (one use per step and user), waits
+// for the next step and enters that code.
+async function logInFresh(page, who) {
+  await logIn(page, who);
+  for (let i = 0; i < 2 && new URL(page.url()).pathname.startsWith('/inloggen'); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 500));
+    await page.fill('#code', totp(who.totp));
+    await Promise.all([page.waitForNavigation(), page.click('form.mk-form button[type=submit]')]);
+  }
+  assert.ok(!new URL(page.url()).pathname.startsWith('/inloggen'), `${who.email} is logged in`);
+}
+
+// Visits each path at both widths with every <details> opened (the follow-up forms and
+// histories are checked too), and runs the page checks.
+async function sweepOpen(t, page, requests, paths) {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: HEIGHT });
+    for (const [name, p] of paths) {
+      const response = await page.goto(urlFor(p), { waitUntil: 'load' });
+      await t.test(`${name}: status 200 at ${width}px`, () => assert.equal(response.status(), 200));
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+      await checkPage(t, page, requests, name, width);
+    }
+  }
+}
+
+describe('signaleren: signalen', () => {
+  test("a professional's signals, the meeting view and a network's signals at 1280 and 360 px", { timeout: 4 * TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(1280);
+    try {
+      await logInFresh(page, PROFESSIONAL);
+      await page.goto(urlFor('/signalen'), { waitUntil: 'load' });
+      const menu = await page.$$eval('.mk-nav__link', (links) => links.map((a) => a.getAttribute('href')));
+      assert.ok(menu.includes('/signalen'), 'the main menu has "Signalen"');
+      assert.ok(await page.$('a[href="/signalen/overleg"]'), 'the meeting view is reachable from the list');
+      // A network with a signal (from the list), else Ria's network from the kring list.
+      const first = await page.$('li.mk-signal a[href*="/signaleren/signalen"]');
+      let signals;
+      if (first) {
+        signals = (await first.getAttribute('href')).split('#')[0];
+      } else {
+        await page.goto(urlFor('/kring'), { waitUntil: 'load' });
+        const kringen = await page.$$eval('main a[href^="/kringen/"]', (links) => links
+          .map((a) => ({ href: a.getAttribute('href'), text: a.textContent })));
+        const ria = kringen.find((k) => k.text.includes('Ria')) || kringen[0];
+        assert.ok(ria, 'Marieke is in a kring');
+        signals = `${ria.href.replace(/\/$/, '')}/signaleren/signalen`;
+      }
+      await sweepOpen(t, page, requests, [
+        ['signalen', '/signalen'],
+        ['signalen-alle', '/signalen?status=all'],
+        ['signalen-overleg', '/signalen/overleg'],
+        ['signalen-overleg-regel', '/signalen/overleg?groep=regel'],
+        ['signalen-overleg-afdrukken', '/signalen/overleg/afdrukken'],
+        ['kring-signalen', signals],
+      ]);
+      // The network's page shows its signals or says there are none; the list says how many.
+      await page.goto(urlFor(signals), { waitUntil: 'load' });
+      const text = await page.textContent('main');
+      assert.ok(/Open signalen/.test(text), 'the open signals section');
+      assert.ok((await page.$('li.mk-signal')) || /geen open signalen/.test(text), 'signals or the empty state');
+      await page.goto(urlFor('/signalen'), { waitUntil: 'load' });
+      assert.ok(/\d+ signa(al|len)/.test(await page.textContent('main')), 'the count of signals');
+      // The printed agenda leaves the menu out.
+      await page.goto(urlFor('/signalen/overleg/afdrukken'), { waitUntil: 'load' });
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await page.$eval('.mk-nav', (n) => getComputedStyle(n).display), 'none', 'no menu on paper');
+      await page.emulateMedia({ media: 'screen' });
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+
+  test('the signal rules per region, as an administrator with TOTP', { timeout: 2 * TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(1280);
+    try {
+      await logInFresh(page, ADMINISTRATOR);
+      await sweepOpen(t, page, requests, [['beheer-signaalregels', '/beheer/signaalregels']]);
+      // A threshold over the highest score is refused with a Dutch message on the form.
+      await page.goto(urlFor('/beheer/signaalregels'), { waitUntil: 'load' });
+      await page.fill('#grens_csi', '99');
+      await page.evaluate(() => document.querySelector('#grens_csi').removeAttribute('max'));
+      await Promise.all([page.waitForNavigation(), page.click('main form[method=post] button[type=submit]')]);
+      assert.match(await page.textContent('.mk-alert'), /De grens voor CSI is hoger dan de hoogste score/);
+      await checkPage(t, page, requests, 'beheer-signaalregels-fout', 1280);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+});

@@ -52,6 +52,10 @@ const AUDIT_SEARCH: NavItem = NavItem {
     href: "/logboek",
     label_key: "nav-audit-search",
 };
+const SIGNALS: NavItem = NavItem {
+    href: "/signalen",
+    label_key: "screening-sig-nav",
+};
 const REGISTER_CAREGIVER: NavItem = NavItem {
     href: "/mantelzorger-aanmelden",
     label_key: "nav-register-caregiver",
@@ -92,6 +96,11 @@ pub fn menu_for(visitor: Visitor<'_>) -> Vec<NavItem> {
         }
         if holds(Role::Caregiver) {
             items.push(HOW_ARE_YOU);
+        }
+        // Signaleren: the signals of the networks they follow up (the meeting view is
+        // reached from there).
+        if holds(Role::Professional) || holds(Role::Volunteer) {
+            items.push(SIGNALS);
         }
         if holds(Role::Professional) {
             items.push(REGISTER_CAREGIVER);
@@ -182,6 +191,19 @@ mod tests {
             }
         }
         assert!(!menu_for(Visitor::Anonymous).contains(&HOW_ARE_YOU));
+    }
+
+    #[test]
+    fn professionals_and_volunteers_see_their_signals() {
+        for role in Role::ALL {
+            let menu = menu_for(Visitor::User(std::slice::from_ref(&role)));
+            assert_eq!(
+                menu.contains(&SIGNALS),
+                matches!(role, Role::Professional | Role::Volunteer),
+                "{role:?}"
+            );
+        }
+        assert!(!menu_for(Visitor::Anonymous).contains(&SIGNALS));
     }
 
     #[test]

@@ -109,6 +109,7 @@ impl Application {
             wakeup,
             public_url: config.public_url.clone(),
             stale_after_days: config.directory_stale_after_days,
+            instruments: config.instruments.clone(),
         };
         // Recurring work is queued once at start (so it is in the queue before the first request),
         // then every 24 hours by the worker.

@@ -13,4 +13,5 @@ pub mod import;
 pub mod kring_digest;
 pub mod kring_unfilled;
 pub mod mail;
+pub mod screening_signals;
 pub mod worker;

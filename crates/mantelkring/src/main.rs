@@ -199,6 +199,9 @@ enum JobsAction {
     /// Kring: mark the tasks that stay unfilled (for volunteers) now, instead of waiting for the
     /// daily run; tasks that are filled again lose their mark
     Unfilled,
+    /// Signaleren: evaluate the signal rules for every network now and raise the new signals
+    /// (one per cause; e-mails to the recipients), instead of waiting for the daily run
+    Signals,
     /// Kring: queue the daily digest e-mails now (the messages of the days before today not yet
     /// sent, to members who chose the digest), instead of waiting for the morning run
     Digest,
@@ -358,6 +361,19 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
                     let marked = mantelkring::kring_unfilled::run(&store).await?;
                     println!(
                         "kring: {marked} taak/taken gemarkeerd als 'hulp gezocht' / {marked} task(s) marked as 'help wanted'"
+                    );
+                    ExitCode::SUCCESS
+                }
+                JobsAction::Signals => {
+                    let done = mantelkring::screening_signals::run(
+                        &store,
+                        &config.instruments,
+                        &config.public_url,
+                    )
+                    .await?;
+                    println!(
+                        "signaleren: {} nieuw(e) signaal/signalen, {} e-mail(s) in de wachtrij / {} new signal(s), {} e-mail(s) queued",
+                        done.raised, done.emails, done.raised, done.emails
                     );
                     ExitCode::SUCCESS
                 }

@@ -32,6 +32,8 @@ pub struct Worker {
     pub public_url: String,
     /// Sociale kaart: days after which an unchecked entry is stale.
     pub stale_after_days: u32,
+    /// Signaleren: the instruments in force (their default thresholds).
+    pub instruments: Arc<mantelkring_core::screening::instrument::Catalogue>,
 }
 
 /// The sociale-kaart reminder pass (job kind `directory_reminders`, `mantelkring jobs
@@ -117,6 +119,21 @@ impl Worker {
                     .await
                     .map_err(|e| MailError::Transient(e.to_string()))?;
                 tracing::info!(marked, "kring: unfilled tasks marked for volunteers");
+                // Tasks that stay unfilled may raise signals: evaluate after the pass.
+                self.schedule_screening_signals().await;
+                Ok(())
+            }
+            crate::screening_signals::KIND => {
+                let done =
+                    crate::screening_signals::run(&self.store, &self.instruments, &self.public_url)
+                        .await
+                        .map_err(|e| MailError::Transient(e.to_string()))?;
+                tracing::info!(
+                    networks = done.networks,
+                    raised = done.raised,
+                    emails = done.emails,
+                    "signaleren: signals evaluated"
+                );
                 Ok(())
             }
             crate::kring_digest::KIND => {
@@ -169,12 +186,24 @@ impl Worker {
         }
     }
 
+    /// Queues the signal evaluation unless one is waiting (daily, and after each unfilled pass);
+    /// a failure is logged and retried the next time.
+    pub async fn schedule_screening_signals(&self) {
+        let kind = crate::screening_signals::KIND;
+        match jobs::enqueue_unless_pending(&self.store, kind, &serde_json::json!({}), 3).await {
+            Ok(Some(_)) => self.wakeup.notify_one(),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "signaleren: evaluation not queued"),
+        }
+    }
+
     /// Runs jobs until `shutdown` becomes true; a job in progress is finished first. Every
     /// [`RECURRING_EVERY`] (the first time one period after start, when `Application::build` has
     /// just done it) it queues the recurring jobs.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut next_recurring = Instant::now() + RECURRING_EVERY;
         self.schedule_kring_unfilled().await;
+        self.schedule_screening_signals().await;
         loop {
             if *shutdown.borrow() {
                 return;
@@ -182,6 +211,7 @@ impl Worker {
             if Instant::now() >= next_recurring {
                 next_recurring = Instant::now() + RECURRING_EVERY;
                 self.schedule_kring_unfilled().await;
+                self.schedule_screening_signals().await;
                 if let Err(e) = self.schedule_recurring().await {
                     tracing::warn!(error = %e, "recurring jobs not queued; trying again later");
                     next_recurring = Instant::now() + self.poll.max(Duration::from_secs(60));

@@ -83,6 +83,88 @@ pub async fn append(
     Ok(record)
 }
 
+/// Appends several records at once (a list page that shows many caregivers logs one record per
+/// caregiver): the head is read and locked once, the records are chained in order exactly as
+/// that many [`append`] calls would chain them, inserted with one multi-row INSERT per chunk, and
+/// the head moved once. Returns the records in order.
+pub async fn append_many(
+    conn: &mut Conn,
+    backend: Backend,
+    events: &[NewEvent<'_>],
+) -> Result<Vec<AuditRecord>> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (last_seq, last_hash): (i64, String) = sqlx::query_as(backend.audit_head_sql())
+        .fetch_one(&mut *conn)
+        .await?;
+    let now = now_ms();
+    let mut records = Vec::with_capacity(events.len());
+    let mut prev = last_hash;
+    for (i, event) in events.iter().enumerate() {
+        let record = AuditRecord {
+            seq: last_seq + 1 + i as i64,
+            event_id: new_id(),
+            occurred_at: now,
+            action: event.action.into(),
+            outcome: event.outcome.into(),
+            user_id: event.user_id.map(Into::into),
+            user_role: event.user_role.map(Into::into),
+            organisation_id: event.organisation_id.map(Into::into),
+            on_behalf_of: event.on_behalf_of.map(Into::into),
+            purpose: event.purpose.into(),
+            network_address: event.network_address.map(Into::into),
+            source: event.source.into(),
+            subject_person_id: event.subject_person_id.map(Into::into),
+            data_category: event.data_category.map(Into::into),
+            detail: event.detail.map(Into::into),
+        };
+        let hash = record.chain_hash(&prev);
+        records.push((record, std::mem::replace(&mut prev, hash.clone()), hash));
+    }
+    // 17 parameters a row. SQLite looks a `$N` parameter up by a linear scan (binding cost grows
+    // with the square of the count): keep its statements small.
+    let per_statement = match backend {
+        Backend::Sqlite => 50,
+        Backend::Postgres => 500,
+    };
+    for chunk in records.chunks(per_statement) {
+        let sql = format!(
+            "INSERT INTO audit_log ({COLUMNS}) VALUES {}",
+            crate::postcodes::placeholders(chunk.len(), 17)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (record, prev_hash, hash) in chunk {
+            query = query
+                .bind(record.seq)
+                .bind(&record.event_id)
+                .bind(record.occurred_at)
+                .bind(&record.action)
+                .bind(&record.outcome)
+                .bind(&record.user_id)
+                .bind(&record.user_role)
+                .bind(&record.organisation_id)
+                .bind(&record.on_behalf_of)
+                .bind(&record.purpose)
+                .bind(&record.network_address)
+                .bind(&record.source)
+                .bind(&record.subject_person_id)
+                .bind(&record.data_category)
+                .bind(&record.detail)
+                .bind(prev_hash)
+                .bind(hash);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    let (last, _, hash) = records.last().expect("not empty");
+    sqlx::query("UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1")
+        .bind(last.seq)
+        .bind(hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(records.into_iter().map(|(r, _, _)| r).collect())
+}
+
 const COLUMNS: &str = "seq, event_id, occurred_at, action, outcome, user_id, user_role, organisation_id, on_behalf_of, \
     purpose, network_address, source, subject_person_id, data_category, detail, prev_hash, hash";
 

@@ -94,6 +94,39 @@ pub async fn enqueue(
     Ok(id)
 }
 
+/// Enqueues many jobs of one `kind` at once (multi-row INSERTs; a batch's e-mails); returns how
+/// many. Call it inside a write transaction.
+pub async fn enqueue_many<P: Serialize>(
+    conn: &mut Conn,
+    kind: &str,
+    payloads: &[P],
+    max_attempts: u32,
+) -> Result<usize> {
+    const ROWS_PER_STATEMENT: usize = 100;
+    let now = now_ms();
+    for chunk in payloads.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO jobs (kind, payload, status, attempts, max_attempts, run_at, created_at) \
+             VALUES {}",
+            (0..chunk.len())
+                .map(|i| format!("($1, ${}, 'queued', 0, $2, $3, $3)", i + 4))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(kind)
+            .bind(i64::from(max_attempts.max(1)))
+            .bind(now);
+        for payload in chunk {
+            let payload = serde_json::to_string(payload)
+                .map_err(|e| crate::StoreError::Conflict(e.to_string()))?;
+            query = query.bind(payload);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(payloads.len())
+}
+
 /// Enqueues a job of `kind` unless one is already queued or running (for recurring work such as
 /// the daily reminders). Returns the new job's id, or `None` when one was pending. On SQLite the
 /// write transaction serialises nodes; on PostgreSQL two nodes starting at the same moment may

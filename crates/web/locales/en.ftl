@@ -1471,3 +1471,137 @@ screening-mail-ask = { $sender } asks you to fill in the questionnaire ‘{ $ins
 screening-mail-open = Open this link to start:
 screening-mail-rules = The link works until { $until }, and only once: when you finish the questionnaire, the link cannot be used again. You can stop in between and carry on later with the same link.
 screening-mail-unexpected = Did you not expect this e-mail? Then you need not do anything.
+
+## screening-signals
+screening-sig-nav = Signals
+screening-sig-network-title = Signals
+screening-sig-network-intro = A signal means: check how the caregiver is doing. It is not a judgement. Agree who takes it up, when you look again, and write down what you did.
+screening-sig-worklist-title = Signals
+screening-sig-worklist-intro = The signals of every circle in which you see checks and signals. Those with the earliest follow-up date first.
+screening-sig-to-meeting = To the signal meeting
+screening-sig-to-worklist = Back to the signals
+screening-sig-open = Open signals
+screening-sig-open-none = There are no open signals in this circle.
+screening-sig-closed = Closed signals
+screening-sig-status = Status
+screening-sig-status-new = New
+screening-sig-status-in-progress = In progress
+screening-sig-status-done = Closed
+screening-sig-owner = Owner
+screening-sig-owner-none = Nobody yet
+screening-sig-follow-up = Follow up on
+screening-sig-follow-up-hint = The day you look again. Leave empty if there is no date.
+screening-sig-follow-up-link = View and follow up
+screening-sig-overdue = Date passed
+screening-sig-note = Note
+screening-sig-note-hint = What was done or agreed? Needed when you close the signal.
+screening-sig-action = Action
+screening-sig-raised = Raised on
+screening-sig-history = History
+screening-sig-by-rules = Mantelkring (signal rule)
+screening-sig-update = Follow up or close
+screening-sig-save = Save
+screening-sig-rule-score-high = High score
+screening-sig-rule-score-rose = Score rose
+screening-sig-rule-no-contact = No contact
+screening-sig-rule-no-regiehouder = No regiehouder
+screening-sig-rule-question-unanswered = Question stays open
+screening-sig-rule-task-unfilled = Task stays unfilled
+screening-sig-rule-cannot-cope = “I can’t cope any more”
+screening-sig-rule-manual = Reported after a contact
+screening-sig-rule-unknown = Signal
+screening-sig-days = { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}
+screening-sig-explain-score-high = { $instrument } score { $score }, threshold { $threshold } (filled in on { $date }).
+screening-sig-explain-score-rose = { $instrument } score rose from { $previous } to { $score } (filled in on { $date }).
+screening-sig-explain-no-contact = No contact since { $date } ({ $days }), while the last { $instrument } score was high ({ $score }, threshold { $threshold }).
+screening-sig-explain-no-regiehouder = No regiehouder since { $date } ({ $days }).
+screening-sig-explain-question = A question in the circle has had no answer since { $date } ({ $days }).
+screening-sig-explain-task = A task in the agenda has been unfilled since { $date } ({ $days }).
+screening-sig-explain-cannot-cope = On { $date } the caregiver said in a contact: “I can’t cope any more”.
+screening-sig-explain-manual = Reported after a contact: { $text }
+screening-sig-explain-unknown = A signal of a kind this version does not know.
+screening-sig-err-status = Choose a status: new, in progress or closed.
+screening-sig-err-follow-up-date = The follow-up date is not right. Choose a day in the calendar.
+screening-sig-err-follow-up-past = The follow-up date is in the past. Choose today or later.
+screening-sig-err-note-to-close = Write down what was done before you close the signal.
+screening-sig-err-note-too-long = The note is too long (2000 characters at most).
+screening-sig-err-owner = Choose as owner someone in the circle who sees checks and signals.
+screening-sig-no-networks = You are not yet a member of a circle in which you see checks and signals.
+screening-sig-filter-status = Which signals
+screening-sig-filter-open = Still open
+screening-sig-filter-new = New
+screening-sig-filter-in-progress = In progress
+screening-sig-filter-done = Closed
+screening-sig-filter-all = All
+screening-sig-filter-mine = Only signals I own
+screening-sig-filter-show = Show
+screening-sig-count = { $count ->
+    [one] 1 signal
+   *[other] { $count } signals
+}
+screening-sig-none-match = There are no signals that match this choice.
+screening-sig-pages = Pages of signals
+screening-sig-meeting-title = Signal meeting
+screening-sig-meeting-print-title = Signal meeting agenda
+screening-sig-meeting-intro = The open signals of every circle in which you see checks and signals: to discuss together who takes up what. Choose how to order them.
+screening-sig-meeting-agenda = Signal meeting agenda, { $date }
+screening-sig-meeting-back = Back to the signal meeting
+screening-sig-meeting-print-hint = Print this page with your browser’s print button (Ctrl+P). The menu and the buttons are left off the paper.
+screening-sig-meeting-agreed = Agreed: ____________________________________________
+screening-sig-group-label = Order
+screening-sig-group-caregiver = By caregiver
+screening-sig-group-rule = By kind of signal
+screening-sig-print = Print
+screening-sig-open-count = { $count ->
+    [one] 1 open signal
+   *[other] { $count } open signals
+}
+screening-sig-open-none-anywhere = There are no open signals. There is nothing to discuss now.
+screening-sig-mail-subject = { $count ->
+    [one] Mantelkring: a new signal
+   *[other] Mantelkring: { $count } new signals
+}
+screening-sig-mail-greeting = Dear { $name },
+screening-sig-mail-count = { $count ->
+    [one] There is a new signal about a caregiver you support.
+   *[other] There are { $count } new signals about caregivers you support.
+}
+screening-sig-mail-action = Log in to see what it is about and to take it up:
+screening-sig-mail-footer = You receive this e-mail because you are the regiehouder or a professional in a circle in Mantelkring. This e-mail deliberately holds no details about the caregiver.
+screening-sig-rules-title = Signal rules
+screening-sig-rules-intro = Set per region when Mantelkring raises a signal. A signal goes to the regiehouder, or if there is none to the professionals in the circle.
+screening-sig-rules-of = Rules for { $region }
+screening-sig-rules-choose = Choose region
+screening-sig-rules-saved = The signal rules have been saved. They apply from the next time the signals are evaluated.
+screening-sig-rules-no-regions = There are no regions yet. Create a region first.
+screening-sig-rules-scores = Scores of the checks
+screening-sig-rules-score-high = Signal when the latest score is at or over the threshold
+screening-sig-rules-threshold-of = Threshold for { $instrument }
+screening-sig-rules-threshold-default = Leave empty: the default threshold { $threshold } (the start of the ‘high’ band).
+screening-sig-rules-threshold-none = Leave empty: no signal, as this questionnaire has no threshold of its own.
+screening-sig-rules-threshold-max = The highest score is { $max }.
+screening-sig-rules-on = On
+screening-sig-rules-rise = Score rose
+screening-sig-rules-rise-hint = Signal when the score rose by this many points or more since the previous check
+screening-sig-rules-no-contact = No contact
+screening-sig-rules-no-contact-hint = Signal after this many days without contact, when the last score was high
+screening-sig-rules-no-regiehouder = No regiehouder
+screening-sig-rules-no-regiehouder-hint = Signal when the circle has had no regiehouder for this many days (0: at once)
+screening-sig-rules-question = Question stays open
+screening-sig-rules-question-hint = Signal when a question in the circle has had no answer for this many days
+screening-sig-rules-task = Task stays unfilled
+screening-sig-rules-task-hint = Signal when a task in the agenda stays unfilled for this many days
+screening-sig-rules-cannot-cope = “I can’t cope any more”
+screening-sig-rules-cannot-cope-on = Signal when the caregiver said in a contact: “I can’t cope any more”
+screening-sig-rules-save = Save signal rules
+screening-sig-rules-err-region = Choose a region that exists.
+screening-sig-rules-err-number = { $field }: enter a whole number, such as 7.
+screening-sig-rules-err-missing = { $field } is on: enter the number too.
+screening-sig-rules-err-days = { $field }: enter a number of days from 1 to 365.
+screening-sig-rules-err-rise = Score rose: enter a number of points from 1 to 100.
+screening-sig-rules-err-threshold = The threshold for { $instrument } is higher than the highest score ({ $max }).
+screening-sig-rules-err-instrument = There is no questionnaire named “{ $instrument }”.
+screening-sig-rules-card = Per region: when Mantelkring raises a signal.

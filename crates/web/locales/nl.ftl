@@ -1472,3 +1472,137 @@ screening-mail-ask = { $sender } vraagt u om de vragenlijst ‘{ $instrument }�
 screening-mail-open = Open deze link om te beginnen:
 screening-mail-rules = De link werkt tot { $until } en maar één keer: als u de lijst afrondt, kunt u de link niet opnieuw gebruiken. U kunt wel tussendoor stoppen en later verder gaan met dezelfde link.
 screening-mail-unexpected = Had u deze e-mail niet verwacht? Dan hoeft u niets te doen.
+
+## screening-signals
+screening-sig-nav = Signalen
+screening-sig-network-title = Signalen
+screening-sig-network-intro = Een signaal betekent: kijk even hoe het met de mantelzorger gaat. Het is geen oordeel. Spreek af wie het oppakt, wanneer u weer kijkt, en schrijf op wat u hebt gedaan.
+screening-sig-worklist-title = Signalen
+screening-sig-worklist-intro = De signalen uit alle kringen waarin u checks en signalen ziet. Eerst de signalen met de vroegste datum voor opvolging.
+screening-sig-to-meeting = Naar het signaaloverleg
+screening-sig-to-worklist = Terug naar de signalen
+screening-sig-open = Open signalen
+screening-sig-open-none = Er zijn geen open signalen in deze kring.
+screening-sig-closed = Afgeronde signalen
+screening-sig-status = Status
+screening-sig-status-new = Nieuw
+screening-sig-status-in-progress = In behandeling
+screening-sig-status-done = Afgerond
+screening-sig-owner = Eigenaar
+screening-sig-owner-none = Nog niemand
+screening-sig-follow-up = Opvolgen op
+screening-sig-follow-up-hint = De dag waarop u weer kijkt. Laat leeg als er geen datum is.
+screening-sig-follow-up-link = Bekijken en opvolgen
+screening-sig-overdue = Datum voorbij
+screening-sig-note = Notitie
+screening-sig-note-hint = Wat is er gedaan of afgesproken? Nodig als u het signaal afrondt.
+screening-sig-action = Actie
+screening-sig-raised = Gemeld op
+screening-sig-history = Geschiedenis
+screening-sig-by-rules = Mantelkring (signaalregel)
+screening-sig-update = Opvolgen of afronden
+screening-sig-save = Opslaan
+screening-sig-rule-score-high = Score hoog
+screening-sig-rule-score-rose = Score gestegen
+screening-sig-rule-no-contact = Geen contact
+screening-sig-rule-no-regiehouder = Geen regiehouder
+screening-sig-rule-question-unanswered = Vraag blijft open
+screening-sig-rule-task-unfilled = Taak blijft onbezet
+screening-sig-rule-cannot-cope = “Het gaat niet meer”
+screening-sig-rule-manual = Gemeld na een contact
+screening-sig-rule-unknown = Signaal
+screening-sig-days = { $days ->
+    [one] { $days } dag
+   *[other] { $days } dagen
+}
+screening-sig-explain-score-high = { $instrument }-score { $score }, grens { $threshold } (ingevuld op { $date }).
+screening-sig-explain-score-rose = { $instrument }-score gestegen van { $previous } naar { $score } (ingevuld op { $date }).
+screening-sig-explain-no-contact = Geen contact meer sinds { $date } ({ $days }), terwijl de laatste { $instrument }-score hoog was ({ $score }, grens { $threshold }).
+screening-sig-explain-no-regiehouder = Geen regiehouder sinds { $date } ({ $days }).
+screening-sig-explain-question = Een vraag in de kring heeft geen antwoord sinds { $date } ({ $days }).
+screening-sig-explain-task = Een taak in de agenda is onbezet sinds { $date } ({ $days }).
+screening-sig-explain-cannot-cope = De mantelzorger zei op { $date } in een contact: “het gaat niet meer”.
+screening-sig-explain-manual = Gemeld na een contact: { $text }
+screening-sig-explain-unknown = Een signaal van een soort die deze versie niet kent.
+screening-sig-err-status = Kies een status: nieuw, in behandeling of afgerond.
+screening-sig-err-follow-up-date = De datum voor opvolging klopt niet. Kies een dag in de kalender.
+screening-sig-err-follow-up-past = De datum voor opvolging ligt in het verleden. Kies vandaag of later.
+screening-sig-err-note-to-close = Schrijf op wat er is gedaan voordat u het signaal afrondt.
+screening-sig-err-note-too-long = De notitie is te lang (hoogstens 2000 tekens).
+screening-sig-err-owner = Kies als eigenaar iemand uit de kring die checks en signalen ziet.
+screening-sig-no-networks = U bent nog geen lid van een kring waarin u checks en signalen ziet.
+screening-sig-filter-status = Welke signalen
+screening-sig-filter-open = Nog open
+screening-sig-filter-new = Nieuw
+screening-sig-filter-in-progress = In behandeling
+screening-sig-filter-done = Afgerond
+screening-sig-filter-all = Alle
+screening-sig-filter-mine = Alleen signalen waarvan ik eigenaar ben
+screening-sig-filter-show = Toon
+screening-sig-count = { $count ->
+    [one] 1 signaal
+   *[other] { $count } signalen
+}
+screening-sig-none-match = Er zijn geen signalen die bij deze keuze passen.
+screening-sig-pages = Pagina's met signalen
+screening-sig-meeting-title = Signaaloverleg
+screening-sig-meeting-print-title = Agenda signaaloverleg
+screening-sig-meeting-intro = De open signalen van alle kringen waarin u checks en signalen ziet: om samen te bespreken wie wat oppakt. Kies hoe u ze wilt ordenen.
+screening-sig-meeting-agenda = Agenda signaaloverleg, { $date }
+screening-sig-meeting-back = Terug naar het signaaloverleg
+screening-sig-meeting-print-hint = Druk deze pagina af met de afdrukknop van uw browser (Ctrl+P). Het menu en de knoppen komen niet op papier.
+screening-sig-meeting-agreed = Afspraak: ____________________________________________
+screening-sig-group-label = Ordenen
+screening-sig-group-caregiver = Per mantelzorger
+screening-sig-group-rule = Per soort signaal
+screening-sig-print = Afdrukken
+screening-sig-open-count = { $count ->
+    [one] 1 open signaal
+   *[other] { $count } open signalen
+}
+screening-sig-open-none-anywhere = Er zijn geen open signalen. Er hoeft nu niets besproken te worden.
+screening-sig-mail-subject = { $count ->
+    [one] Mantelkring: een nieuw signaal
+   *[other] Mantelkring: { $count } nieuwe signalen
+}
+screening-sig-mail-greeting = Beste { $name },
+screening-sig-mail-count = { $count ->
+    [one] Er is een nieuw signaal over een mantelzorger die u ondersteunt.
+   *[other] Er zijn { $count } nieuwe signalen over mantelzorgers die u ondersteunt.
+}
+screening-sig-mail-action = Log in om te zien waar het over gaat en om het op te pakken:
+screening-sig-mail-footer = U krijgt deze e-mail omdat u regiehouder of hulpverlener bent in een kring in Mantelkring. In deze e-mail staan bewust geen gegevens over de mantelzorger.
+screening-sig-rules-title = Signaalregels
+screening-sig-rules-intro = Stel per regio in wanneer Mantelkring een signaal geeft. Een signaal gaat naar de regiehouder, of als die er niet is naar de hulpverleners in de kring.
+screening-sig-rules-of = Regels voor { $region }
+screening-sig-rules-choose = Kies regio
+screening-sig-rules-saved = De signaalregels zijn opgeslagen. Ze gelden vanaf de volgende keer dat de signalen worden bekeken.
+screening-sig-rules-no-regions = Er zijn nog geen regio's. Maak eerst een regio aan.
+screening-sig-rules-scores = Scores van de checks
+screening-sig-rules-score-high = Signaal als de laatste score op of boven de grens ligt
+screening-sig-rules-threshold-of = Grens voor { $instrument }
+screening-sig-rules-threshold-default = Leeg laten: de standaardgrens { $threshold } (het begin van de band ‘hoog’).
+screening-sig-rules-threshold-none = Leeg laten: geen signaal, want deze vragenlijst heeft geen eigen grens.
+screening-sig-rules-threshold-max = De hoogste score is { $max }.
+screening-sig-rules-on = Aan
+screening-sig-rules-rise = Score gestegen
+screening-sig-rules-rise-hint = Signaal als de score zoveel punten of meer is gestegen sinds de vorige check
+screening-sig-rules-no-contact = Geen contact
+screening-sig-rules-no-contact-hint = Signaal na zoveel dagen zonder contact, als de laatste score hoog was
+screening-sig-rules-no-regiehouder = Geen regiehouder
+screening-sig-rules-no-regiehouder-hint = Signaal als de kring zoveel dagen geen regiehouder heeft (0: meteen)
+screening-sig-rules-question = Vraag blijft open
+screening-sig-rules-question-hint = Signaal als een vraag in de kring zoveel dagen geen antwoord heeft
+screening-sig-rules-task = Taak blijft onbezet
+screening-sig-rules-task-hint = Signaal als een taak in de agenda zoveel dagen onbezet blijft
+screening-sig-rules-cannot-cope = “Het gaat niet meer”
+screening-sig-rules-cannot-cope-on = Signaal als de mantelzorger in een contact zei: “het gaat niet meer”
+screening-sig-rules-save = Signaalregels opslaan
+screening-sig-rules-err-region = Kies een regio die bestaat.
+screening-sig-rules-err-number = { $field }: vul een heel getal in, zoals 7.
+screening-sig-rules-err-missing = { $field } staat aan: vul ook het aantal in.
+screening-sig-rules-err-days = { $field }: vul een aantal dagen in van 1 tot en met 365.
+screening-sig-rules-err-rise = Score gestegen: vul een aantal punten in van 1 tot en met 100.
+screening-sig-rules-err-threshold = De grens voor { $instrument } is hoger dan de hoogste score ({ $max }).
+screening-sig-rules-err-instrument = Er is geen vragenlijst met de naam “{ $instrument }”.
+screening-sig-rules-card = Per regio: wanneer Mantelkring een signaal geeft.

@@ -273,3 +273,40 @@ pub async fn log_link_access(
     .await?;
     Ok(())
 }
+
+/// Logs allowed reads of many people's data at once (a list page that shows many caregivers:
+/// one NEN 7513 record per caregiver shown), with one batched append to the hash chain. Each
+/// subject comes with the purpose the policy allowed it for (`decide` was asked per subject).
+pub async fn log_allowed_many(
+    state: &AppState,
+    conn: &mut mantelkring_store::Conn,
+    user: &Authenticated,
+    action: Action,
+    subjects: &[(&str, Purpose)],
+    categories: &str,
+) -> Result<(), AppError> {
+    let (role, organisation) = role_and_organisation(&user.actor);
+    let detail = user
+        .api_token
+        .as_ref()
+        .map(|t| format!("api_token={}", t.id));
+    let events: Vec<audit::NewEvent<'_>> = subjects
+        .iter()
+        .map(|(person_id, purpose)| audit::NewEvent {
+            action: action.as_str(),
+            outcome: "success",
+            user_id: Some(&user.actor.user_id),
+            user_role: role,
+            organisation_id: organisation,
+            on_behalf_of: (*purpose == Purpose::OnBehalfOfCaregiver).then_some(*person_id),
+            purpose: purpose.as_str(),
+            network_address: user.address.as_deref(),
+            source: state.settings().audit_source.as_str(),
+            subject_person_id: Some(person_id),
+            data_category: Some(categories),
+            detail: detail.as_deref(),
+        })
+        .collect();
+    audit::append_many(conn, state.store().backend(), &events).await?;
+    Ok(())
+}

@@ -784,6 +784,9 @@ async fn a_stale_entry_reminds_its_own_editors_once_a_month() {
             wakeup: std::sync::Arc::new(tokio::sync::Notify::new()),
             public_url: "https://mantelkring.example".into(),
             stale_after_days: 183,
+            instruments: std::sync::Arc::new(
+                mantelkring_core::screening::instrument::Catalogue::built_in(),
+            ),
         };
         let backend = db.backend.name();
 

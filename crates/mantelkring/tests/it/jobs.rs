@@ -39,6 +39,9 @@ fn worker(
         wakeup: Arc::new(tokio::sync::Notify::new()),
         public_url: "http://127.0.0.1".into(),
         stale_after_days: 183,
+        instruments: std::sync::Arc::new(
+            mantelkring_core::screening::instrument::Catalogue::built_in(),
+        ),
     }
 }
 

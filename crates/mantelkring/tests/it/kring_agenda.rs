@@ -885,6 +885,9 @@ async fn the_worker_queues_and_runs_the_unfilled_pass_and_the_cli_runs_it_too() 
             wakeup: std::sync::Arc::new(tokio::sync::Notify::new()),
             public_url: "http://127.0.0.1".into(),
             stale_after_days: 183,
+            instruments: std::sync::Arc::new(
+                mantelkring_core::screening::instrument::Catalogue::built_in(),
+            ),
         };
         sqlx::query("UPDATE network_tasks SET help_wanted_at = NULL")
             .execute(app.store.pool())

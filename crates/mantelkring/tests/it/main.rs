@@ -24,5 +24,6 @@ mod postcodes;
 mod readiness;
 mod screening_checks;
 mod screening_checks_links;
+mod screening_signals;
 mod shutdown;
 mod support;

@@ -134,9 +134,9 @@ pub async fn relationship(
 }
 
 /// (member id, categories, kind, acts for caregiver) of an active, consented membership.
-type MemberFacts = (String, String, String, i64);
+pub type MemberFacts = (String, String, String, i64);
 
-fn relationship_of(row: Option<&MemberFacts>) -> Relationship {
+pub fn relationship_of(row: Option<&MemberFacts>) -> Relationship {
     match row {
         None => Relationship::default(),
         Some((_, categories, kind, acts)) => Relationship {

@@ -6,10 +6,15 @@
 //! - `signals.rs`: the facts the rules need, raising a signal once per cause, its recipients.
 //! - `checks.rs`: checks as drafts, saved half-way, completed (and scored) once; history, latest.
 //! - `links.rs`: single-use links (only a SHA-256 of the secret), found, used once.
+//! - `batch.rs`: the rules over every network at once (the daily job), set-based.
+//! - `worklist.rs`: following signals up (status, owner, follow-up, note, history) and the
+//!   worklist over the networks someone is in.
 
+pub mod batch;
 pub mod checks;
 pub mod links;
 pub mod signals;
+pub mod worklist;
 
 use crate::{Conn, Result};
 use mantelkring_core::screening::instrument::Catalogue;

@@ -203,9 +203,10 @@ async fn regiehouder_seeing_checks(conn: &mut Conn, network_id: &str) -> Result<
 /// Who a new signal goes to: the regiehouder (when they see checks and signals), or else the
 /// network's professionals and case managers who do.
 pub async fn recipients(conn: &mut Conn, network_id: &str) -> Result<Vec<Recipient>> {
-    let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<MemberRow> = sqlx::query_as(
         "SELECT u.id, u.email, u.display_name, m.categories, m.kind, \
-           (SELECT COUNT(*) FROM network_regie r WHERE r.member_id = m.id AND r.status = 'active') \
+           (SELECT COUNT(*) FROM network_regie r WHERE r.network_id = m.network_id \
+               AND r.member_id = m.id AND r.status = 'active') \
          FROM network_members m JOIN users u ON u.id = m.user_id \
          JOIN consents c ON c.id = m.consent_id \
          WHERE m.network_id = $1 AND m.status = 'active' AND m.removed_at IS NULL \
@@ -215,19 +216,28 @@ pub async fn recipients(conn: &mut Conn, network_id: &str) -> Result<Vec<Recipie
     .bind(network_id)
     .fetch_all(&mut *conn)
     .await?;
+    Ok(choose_recipients(&rows))
+}
+
+/// A member as [`choose_recipients`] reads it: user id, e-mail, name, categories, kind, and
+/// whether they hold the active regie (count).
+pub type MemberRow = (String, String, String, String, String, i64);
+
+/// The recipients among a network's active, consented members: the regiehouder when they see
+/// checks and signals, or else the professionals and case managers who do.
+pub fn choose_recipients(rows: &[MemberRow]) -> Vec<Recipient> {
     let sees =
         |categories: &str| DataCategory::parse_list(categories).contains(&DataCategory::Checks);
-    let to = |(id, email, name, ..): &(String, String, String, String, String, i64)| Recipient {
+    let to = |(id, email, name, ..): &MemberRow| Recipient {
         user_id: id.clone(),
         email: email.clone(),
         name: name.clone(),
     };
     if let Some(regie) = rows.iter().find(|r| r.5 > 0 && sees(&r.3)) {
-        return Ok(vec![to(regie)]);
+        return vec![to(regie)];
     }
-    Ok(rows
-        .iter()
+    rows.iter()
         .filter(|r| sees(&r.3) && matches!(r.4.as_str(), "professional" | "case_manager"))
         .map(to)
-        .collect())
+        .collect()
 }

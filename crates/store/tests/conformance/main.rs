@@ -13,6 +13,7 @@ mod kring_situation;
 mod kring_timeline;
 mod postcodes;
 mod schema;
+mod screening_signals;
 
 use mantelkring_store::Store;
 use mantelkring_store::testing::TestDatabase;

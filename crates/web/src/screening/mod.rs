@@ -8,7 +8,12 @@
 //!   FHIR QuestionnaireResponse, `/hoe-gaat-het` and the public Questionnaires.
 //! - `links.rs`: sending a single-use link, and `/vragenlijst/{token}` (no account).
 //! - `history.rs`: `/kringen/{id}/signaleren/verloop` (chart and table).
-//! - `mod.rs`: what the three share: the door (`enter`), the chosen way of showing questions
+//! - `signals.rs`: a network's signals with their history and follow-up
+//!   (`/kringen/{id}/signaleren/signalen`), the worklist `/signalen`, the evaluation's e-mail.
+//! - `meeting.rs`: the signal meeting `/signalen/overleg` (grouped by caregiver or by rule) and
+//!   its printable agenda.
+//! - `rules.rs`: each region's signal rules for administrators (`/beheer/signaalregels`).
+//! - `mod.rs`: what the checks pages share: the door (`enter`), the chosen way of showing questions
 //!   (a cookie), reading the answers of a form, the fill-in and result pages.
 //!
 //! Every page of a caregiver's checks goes through `network::open(.., DataCategory::Checks)`:
@@ -18,6 +23,9 @@
 mod checks;
 mod history;
 pub mod links;
+mod meeting;
+mod rules;
+pub mod signals;
 
 use crate::AppState;
 use crate::errors::AppError;
@@ -44,6 +52,9 @@ pub fn routes() -> Router<AppState> {
         .merge(checks::routes())
         .merge(links::routes())
         .merge(history::routes())
+        .merge(signals::routes())
+        .merge(meeting::routes())
+        .merge(rules::routes())
 }
 
 /// Logged in, then through the network's one door for `action` on checks and signals.
