@@ -29,6 +29,9 @@ pub struct Evaluated {
     pub raised: usize,
     /// E-mails queued (one per recipient).
     pub emails: usize,
+    /// How long each phase took, in milliseconds: reading and evaluating, raising, and finding
+    /// the recipients and queueing the e-mails.
+    pub phases_ms: [u64; 3],
 }
 
 /// Runs the evaluation at `now`: reads in one transaction, raises in a few, queues the e-mails
@@ -40,11 +43,15 @@ pub async fn run_at(
     now: Millis,
 ) -> Result<Evaluated, StoreError> {
     let i18n = I18n::load().map_err(StoreError::Conflict)?;
+    let started = std::time::Instant::now();
+    let mut phases_ms = [0u64; 3];
     let mut tx = store.begin_read().await?;
     let rules = screening::rule_context(&mut tx, instruments).await?;
     let evaluated = batch::evaluate_all(&mut tx, &rules, now).await?;
     tx.commit().await?;
+    phases_ms[0] = started.elapsed().as_millis() as u64;
     let raised = batch::raise_new(store, &evaluated, now).await?;
+    phases_ms[1] = started.elapsed().as_millis() as u64 - phases_ms[0];
 
     let mut per_network: BTreeMap<&str, usize> = BTreeMap::new();
     for signal in &raised {
@@ -69,10 +76,12 @@ pub async fn run_at(
         .collect();
     jobs::enqueue_many(&mut tx, kind::EMAIL, &emails, 5).await?;
     tx.commit().await?;
+    phases_ms[2] = started.elapsed().as_millis() as u64 - phases_ms[0] - phases_ms[1];
     Ok(Evaluated {
         networks: evaluated.len(),
         raised: raised.len(),
         emails: emails.len(),
+        phases_ms,
     })
 }
 

@@ -487,6 +487,23 @@ async fn the_batch_finds_the_same_causes_as_evaluating_each_network() {
             one.sort();
             all.sort();
             assert_eq!(all, one, "{be}: network {net}");
+            // And what `evaluate_network` (the one-network path after a write) raises.
+            let mut tx = store.begin_write().await.unwrap();
+            signals::evaluate_network(&mut tx, &rules, net, now)
+                .await
+                .unwrap();
+            let mut raised: Vec<String> =
+                sqlx::query_as::<_, (String,)>("SELECT cause FROM signals WHERE network_id = $1")
+                    .bind(net)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|(c,)| c)
+                    .collect();
+            tx.rollback().await.unwrap();
+            raised.sort();
+            assert_eq!(all, raised, "{be}: network {net}");
             fired += one.len();
         }
         assert!(

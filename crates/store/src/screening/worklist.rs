@@ -303,50 +303,75 @@ pub struct Filter<'a> {
 /// Networks per query (bind parameters stay well under both backends' limits).
 const NETWORKS_PER_QUERY: usize = 500;
 
-/// The signals of the networks in `filter`, by follow-up date (soonest first, those without one
-/// after), then the newest raised first.
-pub async fn list(conn: &mut Conn, filter: &Filter<'_>) -> Result<Vec<SignalRow>> {
+/// The worklist's order: by follow-up date (soonest first, those without one after), then the
+/// newest raised first.
+const WORKLIST_ORDER: &str = "CASE WHEN s.follow_up_on IS NULL THEN 1 ELSE 0 END, \
+     s.follow_up_on, s.raised_at DESC, s.id";
+
+fn worklist_key(s: &SignalRow) -> (bool, Option<Day>, std::cmp::Reverse<Millis>, &str) {
+    (
+        s.follow_up_on.is_none(),
+        s.follow_up_on,
+        std::cmp::Reverse(s.raised_at),
+        s.id.as_str(),
+    )
+}
+
+/// The signals of the networks in `filter` in the worklist's order (see [`WORKLIST_ORDER`]):
+/// `limit` of them from `offset` (all with `None`), and how many there are in all. The database
+/// sorts and cuts each chunk of networks; the chunks' heads are merged here.
+pub async fn list(
+    conn: &mut Conn,
+    filter: &Filter<'_>,
+    limit: Option<usize>,
+    offset: usize,
+) -> Result<(Vec<SignalRow>, usize)> {
     let mut out = Vec::new();
+    let mut total = 0usize;
     if filter.statuses.is_empty() {
-        return Ok(out);
+        return Ok((out, total));
     }
     for chunk in filter.network_ids.chunks(NETWORKS_PER_QUERY) {
         let statuses = crate::postcodes::numbered(chunk.len() + 1, filter.statuses.len());
-        let mut sql = format!(
-            "{SELECT} WHERE s.network_id IN ({}) AND s.status IN ({statuses})",
+        let mut condition = format!(
+            "s.network_id IN ({}) AND s.status IN ({statuses})",
             crate::postcodes::numbered(1, chunk.len())
         );
         if filter.owner.is_some() {
-            sql.push_str(&format!(
+            condition.push_str(&format!(
                 " AND s.owner_user_id = ${}",
                 chunk.len() + filter.statuses.len() + 1
             ));
         }
-        let mut query = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql));
-        for id in chunk {
-            query = query.bind(*id);
+        let binds = |sql: String| {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for status in filter.statuses {
+                query = query.bind(status.as_str());
+            }
+            if let Some(owner) = filter.owner {
+                query = query.bind(owner);
+            }
+            query
+        };
+        let count_sql = format!("SELECT COUNT(*) FROM signals s WHERE {condition}");
+        let row = binds(count_sql).fetch_one(&mut *conn).await?;
+        total += sqlx::Row::try_get::<i64, _>(&row, 0)?.max(0) as usize;
+        let mut sql = format!("{SELECT} WHERE {condition} ORDER BY {WORKLIST_ORDER}");
+        if let Some(limit) = limit {
+            sql.push_str(&format!(" LIMIT {}", offset + limit));
         }
-        for status in filter.statuses {
-            query = query.bind(status.as_str());
+        let rows = binds(sql).fetch_all(&mut *conn).await?;
+        for row in rows {
+            out.push(signal(sqlx::FromRow::from_row(&row)?));
         }
-        if let Some(owner) = filter.owner {
-            query = query.bind(owner);
-        }
-        out.extend(query.fetch_all(&mut *conn).await?.into_iter().map(signal));
     }
-    out.sort_by(|a, b| {
-        (
-            a.follow_up_on.is_none(),
-            a.follow_up_on,
-            std::cmp::Reverse(a.raised_at),
-            &a.id,
-        )
-            .cmp(&(
-                b.follow_up_on.is_none(),
-                b.follow_up_on,
-                std::cmp::Reverse(b.raised_at),
-                &b.id,
-            ))
-    });
-    Ok(out)
+    out.sort_by(|a, b| worklist_key(a).cmp(&worklist_key(b)));
+    let out = match limit {
+        Some(limit) => out.into_iter().skip(offset).take(limit).collect(),
+        None => out,
+    };
+    Ok((out, total))
 }

@@ -82,13 +82,15 @@ async fn render(
         .iter()
         .map(|a| a.membership.network_id.as_str())
         .collect();
-    let mut signals = worklist::list(
+    let (mut signals, _) = worklist::list(
         &mut tx,
         &Filter {
             network_ids: &ids,
             statuses: &[SignalStatus::New, SignalStatus::InProgress],
             owner: None,
         },
+        None,
+        0,
     )
     .await?;
     log_shown(&state, &mut tx, &user, action, &allowed, &signals).await?;

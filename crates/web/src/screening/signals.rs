@@ -613,19 +613,28 @@ pub async fn worklist_page(
         .iter()
         .map(|a| a.membership.network_id.as_str())
         .collect();
-    let all = worklist::list(
+    let page_number = query.pagina.unwrap_or(1).max(1);
+    let filter = Filter {
+        network_ids: &ids,
+        statuses: &statuses,
+        owner: mine.then_some(user.actor.user_id.as_str()),
+    };
+    let (mut shown, total) = worklist::list(
         &mut tx,
-        &Filter {
-            network_ids: &ids,
-            statuses: &statuses,
-            owner: mine.then_some(user.actor.user_id.as_str()),
-        },
+        &filter,
+        Some(PAGE_SIZE),
+        (page_number - 1) * PAGE_SIZE,
     )
     .await?;
-    let total = all.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let current = query.pagina.unwrap_or(1).clamp(1, pages);
-    let shown = &all[((current - 1) * PAGE_SIZE).min(total)..(current * PAGE_SIZE).min(total)];
+    let current = page_number.min(pages);
+    if current != page_number {
+        // Past the last page: the last page.
+        shown = worklist::list(&mut tx, &filter, Some(PAGE_SIZE), (current - 1) * PAGE_SIZE)
+            .await?
+            .0;
+    }
+    let shown = &shown[..];
     log_shown(&state, &mut tx, &user, Action::Read, &allowed, shown).await?;
     crate::accounts::commit(&state, tx).await?;
     let tr = &request.tr;
