@@ -23,6 +23,7 @@ pub mod network;
 pub mod pages;
 pub mod people;
 pub mod register_caregiver;
+pub mod screening;
 pub mod security;
 
 use axum::Router;
@@ -140,6 +141,7 @@ pub fn router(
         .merge(api_tokens::routes())
         .merge(directory::routes())
         .merge(network::routes())
+        .merge(screening::routes())
         .merge(hsds::routes())
         .merge(api_routes)
         .merge(api::reference::routes())

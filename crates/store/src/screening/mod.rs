@@ -5,6 +5,7 @@
 //!   default thresholds) and one network's evaluation right after a relevant write.
 //! - `signals.rs`: the facts the rules need, raising a signal once per cause, its recipients.
 
+pub mod contacts;
 pub mod signals;
 
 use crate::{Conn, Result};
