@@ -22,5 +22,6 @@ mod kring_timeline;
 mod openapi;
 mod postcodes;
 mod readiness;
+mod screening_contacts;
 mod shutdown;
 mod support;

@@ -588,7 +588,12 @@ pub async fn callers_due(conn: &mut Conn, today: Day) -> Result<Vec<CallerDue>> 
 
 /// Records that `user_id` had today's reminder; `false` when they already had one today (so a
 /// second run on the same day sends nothing twice, also on another node).
-pub async fn mark_reminded(conn: &mut Conn, user_id: &str, today: Day, now: Millis) -> Result<bool> {
+pub async fn mark_reminded(
+    conn: &mut Conn,
+    user_id: &str,
+    today: Day,
+    now: Millis,
+) -> Result<bool> {
     let row: Option<(String,)> = sqlx::query_as(
         "INSERT INTO contact_call_reminders (user_id, sent_on, sent_at) VALUES ($1, $2, $3) \
          ON CONFLICT (user_id) DO UPDATE SET sent_on = excluded.sent_on, sent_at = excluded.sent_at \

@@ -132,7 +132,10 @@ fn view(request: &PageRequest, call: &Call, today: Day) -> CallView {
 }
 
 /// `GET /bellen`.
-pub async fn show(State(state): State<AppState>, request: PageRequest) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    request: PageRequest,
+) -> Result<Response, AppError> {
     let user = require_user(request.user.clone(), &request.path)?;
     let mut tx = state.store().begin_write().await?;
     if user.actor.needs_second_factor() && !user.actor.second_factor {
@@ -206,10 +209,7 @@ mod tests {
 
     #[test]
     fn phone_numbers_become_tel_links() {
-        assert_eq!(
-            tel_href("071 555 0101").as_deref(),
-            Some("tel:0715550101")
-        );
+        assert_eq!(tel_href("071 555 0101").as_deref(), Some("tel:0715550101"));
         assert_eq!(
             tel_href("+31 6-1234 5678").as_deref(),
             Some("tel:+31612345678")

@@ -57,7 +57,10 @@ pub fn routes() -> Router<AppState> {
             get(show).post(log_contact),
         )
         .route("/kringen/{id}/signaleren/contact/plan", post(save_plan))
-        .route("/kringen/{id}/signaleren/contact/plan/stoppen", post(end_plan))
+        .route(
+            "/kringen/{id}/signaleren/contact/plan/stoppen",
+            post(end_plan),
+        )
 }
 
 /// The page's path for network `id`.
@@ -186,7 +189,11 @@ pub fn validate_contact(
     if cannot_cope && !kind.reached() {
         return Err("screening-contact-cope-no-answer");
     }
-    let help = optional_text(&form.hulp, SHORT_NOTE_MAX, "screening-contact-help-too-long")?;
+    let help = optional_text(
+        &form.hulp,
+        SHORT_NOTE_MAX,
+        "screening-contact-help-too-long",
+    )?;
     let signal = optional_text(&form.signaal, NOTE_MAX, "screening-contact-signal-too-long")?;
     let question = match optional_text(
         &form.vraag,
@@ -454,14 +461,15 @@ async fn render(
         }
     });
     let plan_form = extras.plan_form.unwrap_or_else(|| PlanForm {
-        elke: plan
-            .as_ref()
-            .map_or(28, |p| p.every_days)
-            .to_string(),
+        elke: plan.as_ref().map_or(28, |p| p.every_days).to_string(),
         beller: plan
             .as_ref()
             .and_then(|p| callers.iter().find(|c| c.user_id == p.caller_user_id))
-            .or_else(|| callers.iter().find(|c| Some(c.member_id.as_str()) == kring.member_id()))
+            .or_else(|| {
+                callers
+                    .iter()
+                    .find(|c| Some(c.member_id.as_str()) == kring.member_id())
+            })
             .map(|c| c.member_id.clone())
             .unwrap_or_default(),
         start: plan
@@ -722,7 +730,15 @@ pub async fn log_contact(
                 form: Some(form),
                 ..Extras::default()
             };
-            return render(&state, &request, tx, &kring, extras, StatusCode::BAD_REQUEST).await;
+            return render(
+                &state,
+                &request,
+                tx,
+                &kring,
+                extras,
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
         }
     };
     // The situation this addition is made to, checked before anything is written.
@@ -740,8 +756,15 @@ pub async fn log_contact(
                         form: Some(form),
                         ..Extras::default()
                     };
-                    return render(&state, &request, tx, &kring, extras, StatusCode::BAD_REQUEST)
-                        .await;
+                    return render(
+                        &state,
+                        &request,
+                        tx,
+                        &kring,
+                        extras,
+                        StatusCode::BAD_REQUEST,
+                    )
+                    .await;
                 }
             }
         }
@@ -888,7 +911,15 @@ pub async fn save_plan(
                 plan_form: Some(form),
                 ..Extras::default()
             };
-            return render(&state, &request, tx, &kring, extras, StatusCode::BAD_REQUEST).await;
+            return render(
+                &state,
+                &request,
+                tx,
+                &kring,
+                extras,
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
         }
     };
     contacts::save_plan(
