@@ -309,6 +309,7 @@ pub async fn seed(
     let today = Day::local(now);
     let mut seeded = ScreeningSeeded::default();
     let mut marieke_networks: Vec<String> = Vec::new();
+    let mut next_slot = 0usize;
 
     for (index, network) in networks(conn).await?.iter().enumerate() {
         let mut rng = Rng::new(&network.name);
@@ -379,7 +380,14 @@ pub async fn seed(
         let is_marieke = Some(&caller.user_id) == marieke.as_ref();
         let pattern = if is_marieke {
             marieke_networks.push(network.id.clone());
-            &PATTERNS[(marieke_networks.len() - 1) % PATTERNS.len()]
+            // Ria (the demo's caregiver) is due today; the others take the next patterns.
+            let slot = if is_ria {
+                0
+            } else {
+                next_slot += 1;
+                next_slot
+            };
+            &PATTERNS[slot % PATTERNS.len()]
         } else {
             &PATTERNS[index % PATTERNS.len()]
         };

@@ -23,5 +23,6 @@ mod openapi;
 mod postcodes;
 mod readiness;
 mod screening_contacts;
+mod screening_demo;
 mod shutdown;
 mod support;
