@@ -365,6 +365,11 @@ pub fn banner(url: &str, data_dir: &Path, mail_dir: &Path, seeded: &Seeded) -> S
          password\n",
         seeded.kring.networks, seeded.kring.members
     ));
+    out.push_str(&format!(
+        "Signaleren: {} checks, {} contactplannen / contact plans, {} signalen / signals; \
+         bellijst van Marieke / Marieke's call list: {url}/bellen\n",
+        seeded.screening.checks, seeded.screening.plans, seeded.screening.signals
+    ));
     out.push_str("\nStoppen / stop: Ctrl-C\n");
     out
 }

@@ -423,13 +423,14 @@ pub async fn seed(
                     ContactKind::Phone,
                 )
             } else {
-                let (note, kind) = NOTES[index % NOTES.len()];
-                let kind = if kind.reached() {
-                    kind
-                } else {
-                    ContactKind::HomeVisit
-                };
-                (note.to_string(), kind)
+                match NOTES[index % NOTES.len()] {
+                    (note, kind) if kind.reached() => (note.to_string(), kind),
+                    _ => (
+                        "Even langs geweest. Het gaat zoals het gaat; volgende keer weer."
+                            .to_string(),
+                        ContactKind::HomeVisit,
+                    ),
+                }
             };
             log.push((last, kind, note, cannot_cope));
         }

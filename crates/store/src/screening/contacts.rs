@@ -447,6 +447,7 @@ pub async fn call_list(conn: &mut Conn, actor: &Actor, until: Day) -> Result<Vec
     .fetch_all(conn)
     .await?;
     let mut calls: Vec<Call> = Vec::new();
+    let mut listed = std::collections::HashSet::new();
     for (
         network_id,
         caregiver_person_id,
@@ -463,7 +464,8 @@ pub async fn call_list(conn: &mut Conn, actor: &Actor, until: Day) -> Result<Vec
         last_kind,
     ) in rows
     {
-        if calls.iter().any(|c| c.network_id == network_id) {
+        // One row per plan; a second active membership of the caller would repeat it.
+        if !listed.insert(network_id.clone()) {
             continue;
         }
         let relationship = Relationship {
