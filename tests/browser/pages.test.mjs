@@ -983,3 +983,50 @@ describe('signaleren: signalen', () => {
     }
   });
 });
+
+// --- Signaleren: proactive contact (the call list, a network's contact page) -------------------
+
+// A TOTP code works once per 30 s per user: wait for a fresh step before logging in again.
+async function freshTotpStep() {
+  await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 500));
+}
+
+describe('signaleren: contact', () => {
+  test("Marieke's call list and a caregiver's contact page at 1280 and 360 px; a contact logged through the form", { timeout: 4 * TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(1280);
+    try {
+      await freshTotpStep();
+      await logIn(page, PROFESSIONAL);
+      const response = await page.goto(urlFor('/bellen'), { waitUntil: 'load' });
+      assert.equal(response.status(), 200);
+      const today = await page.textContent('section[aria-labelledby="vandaag"]');
+      assert.ok(today.includes('Ria de Vries'), 'Ria is due today on Marieke\'s list');
+      const contactPage = await page.getAttribute('.mk-call h3 a:text("Ria de Vries")', 'href');
+      assert.match(contactPage, /^\/kringen\/[0-9a-f-]{36}\/signaleren\/contact$/);
+      assert.ok(await page.locator('section[aria-labelledby="vandaag"] a[href^="tel:"]').count() > 0, 'phone numbers as tel: links');
+      await sweep(t, page, requests, [
+        ['signaleren-bellen', '/bellen'],
+        ['signaleren-contact', contactPage],
+      ]);
+
+      // Log a contact through the form, at 360 px.
+      await page.setViewportSize({ width: 360, height: HEIGHT });
+      await page.goto(urlFor(contactPage), { waitUntil: 'load' });
+      await page.check('#soort-front_garden');
+      await page.fill('#notitie', 'Bij het tuinhek gesproken. De nachten blijven zwaar.');
+      await page.fill('#hulp', 'Iemand die op dinsdag de boodschappen doet');
+      await Promise.all([page.waitForNavigation(), page.click('form[action$="/signaleren/contact"] button[type=submit]')]);
+      assert.match(page.url(), /gedaan=(contact|signaal)/);
+      const notice = await page.textContent('.mk-notice[role="status"]');
+      assert.ok(notice.includes('Het contact is opgeslagen'), notice);
+      const log = await page.textContent('section[aria-labelledby="logboek"]');
+      assert.ok(log.includes('Bij het tuinhek gesproken.'), 'the contact is in the log');
+      assert.ok(log.includes('Hulp nodig: Iemand die op dinsdag de boodschappen doet'), 'with its help-request marker');
+      await checkPage(t, page, requests, 'signaleren-contact-vastgelegd', 360);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+});

@@ -61,6 +61,12 @@ const REGISTER_CAREGIVER: NavItem = NavItem {
     label_key: "nav-register-caregiver",
 };
 
+/// Signaleren: "Wie bel ik vandaag?", the call list of professionals and volunteers.
+const CALLS: NavItem = NavItem {
+    href: "/bellen",
+    label_key: "screening-nav-calls",
+};
+
 const DIRECTORY_EDITING: NavItem = NavItem {
     href: "/kaart/beheer",
     label_key: "nav-directory-editing",
@@ -98,9 +104,10 @@ pub fn menu_for(visitor: Visitor<'_>) -> Vec<NavItem> {
             items.push(HOW_ARE_YOU);
         }
         // Signaleren: the signals of the networks they follow up (the meeting view is
-        // reached from there).
+        // reached from there), and "wie bel ik vandaag".
         if holds(Role::Professional) || holds(Role::Volunteer) {
             items.push(SIGNALS);
+            items.push(CALLS);
         }
         if holds(Role::Professional) {
             items.push(REGISTER_CAREGIVER);
@@ -157,6 +164,19 @@ mod tests {
             );
             assert!(menu.contains(&ACCESSIBILITY));
         }
+    }
+
+    #[test]
+    fn professionals_and_volunteers_see_their_call_list() {
+        for role in Role::ALL {
+            let shown = menu_for(Visitor::User(&[role])).contains(&CALLS);
+            assert_eq!(
+                shown,
+                matches!(role, Role::Professional | Role::Volunteer),
+                "{role:?}"
+            );
+        }
+        assert!(!menu_for(Visitor::Anonymous).contains(&CALLS));
     }
 
     #[test]

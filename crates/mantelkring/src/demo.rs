@@ -174,6 +174,8 @@ pub struct Seeded {
     pub caregiver_person_id: String,
     /// The care networks of the demo (`demo/kring.toml`).
     pub kring: crate::demo_kring::KringSeeded,
+    /// Signaleren: checks, contact plans, contacts and signals (`demo_screening`).
+    pub screening: crate::demo_screening::ScreeningSeeded,
 }
 
 /// Fills an empty, migrated store with the demo region, in one transaction.
@@ -282,15 +284,25 @@ pub async fn seed(store: &Store) -> Result<Seeded, StoreError> {
         .zip(users.iter().zip(&people))
         .map(|(a, (user, person))| (a.email.to_string(), (user.clone(), person.clone())))
         .collect();
+    let now = now_ms();
     let kring = crate::demo_kring::seed(
         &mut tx,
         &crate::demo_kring::SeedInput {
-            now: now_ms(),
+            now,
             password_hash: &password_hash,
             municipalities: &municipality_ids,
             organisations: &crate::demo_map::organisation_ids(&existing),
             accounts: &accounts,
         },
+    )
+    .await?;
+
+    // Signaleren: check histories, contact plans and contacts, signals (after the kring, whose
+    // networks and members it uses).
+    let screening = crate::demo_screening::seed(
+        &mut tx,
+        now,
+        &mantelkring_core::screening::instrument::Catalogue::built_in(),
     )
     .await?;
 
@@ -309,6 +321,7 @@ pub async fn seed(store: &Store) -> Result<Seeded, StoreError> {
     Ok(Seeded {
         caregiver_person_id: people[ria].clone(),
         kring,
+        screening,
     })
 }
 
@@ -351,6 +364,11 @@ pub fn banner(url: &str, data_dir: &Path, mail_dir: &Path, seeded: &Seeded) -> S
          logt in met hetzelfde wachtwoord / every address in demo/kring.toml logs in with the same \
          password\n",
         seeded.kring.networks, seeded.kring.members
+    ));
+    out.push_str(&format!(
+        "Signaleren: {} checks, {} contactplannen / contact plans, {} signalen / signals; \
+         bellijst van Marieke / Marieke's call list: {url}/bellen\n",
+        seeded.screening.checks, seeded.screening.plans, seeded.screening.signals
     ));
     out.push_str("\nStoppen / stop: Ctrl-C\n");
     out

@@ -205,6 +205,9 @@ enum JobsAction {
     /// Kring: queue the daily digest e-mails now (the messages of the days before today not yet
     /// sent, to members who chose the digest), instead of waiting for the morning run
     Digest,
+    /// Signaleren: e-mail each caller how many contacts are due today ("Wie bel ik vandaag?"),
+    /// now instead of waiting for the morning run; at most once a day per caller
+    CallReminders,
 }
 
 fn init_logging(config: &Config) {
@@ -383,6 +386,16 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
                     println!(
                         "dagelijkse e-mails in de wachtrij / digests queued: {} e-mail(s) met {} bericht(en)",
                         done.emails, done.messages
+                    );
+                    ExitCode::SUCCESS
+                }
+                JobsAction::CallReminders => {
+                    let done =
+                        mantelkring::screening_reminders::run(&store, &config.public_url, now_ms())
+                            .await?;
+                    println!(
+                        "belherinneringen in de wachtrij / call reminders queued: {} e-mail(s) over {} contact(en)",
+                        done.callers, done.contacts
                     );
                     ExitCode::SUCCESS
                 }

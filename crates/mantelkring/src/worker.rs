@@ -147,6 +147,17 @@ impl Worker {
                 );
                 Ok(())
             }
+            crate::screening_reminders::KIND => {
+                let done = crate::screening_reminders::run(&self.store, &self.public_url, now_ms())
+                    .await
+                    .map_err(|e| MailError::Transient(e.to_string()))?;
+                tracing::info!(
+                    callers = done.callers,
+                    contacts = done.contacts,
+                    "signaleren: call-list reminders queued"
+                );
+                Ok(())
+            }
             other => Err(MailError::Permanent(format!(
                 "onbekende soort taak '{other}'"
             ))),
@@ -157,8 +168,9 @@ impl Worker {
         directory_reminders(&self.store, &self.public_url, self.stale_after_days).await
     }
 
-    /// Queues the recurring jobs that are not queued yet: the sociale-kaart reminders (to run now)
-    /// and the kring's digest (for the next morning, see `kring_digest`).
+    /// Queues the recurring jobs that are not queued yet: the sociale-kaart reminders (to run now),
+    /// the kring's digest and the call-list reminders (for the next morning, see `kring_digest`
+    /// and `screening_reminders`).
     /// Called at start and then every [`RECURRING_EVERY`] by [`Worker::run`].
     pub async fn schedule_recurring(&self) -> Result<bool, StoreError> {
         let queued = jobs::enqueue_unless_pending(
@@ -172,7 +184,8 @@ impl Worker {
             self.wakeup.notify_one();
         }
         let digest = crate::kring_digest::schedule(&self.store, now_ms()).await?;
-        Ok(queued.is_some() || digest)
+        let calls = crate::screening_reminders::schedule(&self.store, now_ms()).await?;
+        Ok(queued.is_some() || digest || calls)
     }
 
     /// Queues the kring's daily unfilled pass unless one is waiting (at start and every

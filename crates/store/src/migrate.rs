@@ -75,6 +75,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0010_screening.sql"),
         postgres: include_str!("../migrations/postgres/0010_screening.sql"),
     },
+    MigrationFile {
+        version: 11,
+        name: "contact",
+        sqlite: include_str!("../migrations/sqlite/0011_contact.sql"),
+        postgres: include_str!("../migrations/postgres/0011_contact.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {

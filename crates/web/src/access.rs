@@ -153,7 +153,7 @@ pub async fn log_refusal(
 
 /// The role shown in the audit log (the most privileged one held) and the organisation it is
 /// held through, if any.
-fn role_and_organisation(actor: &Actor) -> (Option<&'static str>, Option<&str>) {
+pub(crate) fn role_and_organisation(actor: &Actor) -> (Option<&'static str>, Option<&str>) {
     let role = actor.main_role();
     let organisation = role.and_then(|r| {
         actor

@@ -25,5 +25,7 @@ mod readiness;
 mod screening_checks;
 mod screening_checks_links;
 mod screening_signals;
+mod screening_contacts;
+mod screening_demo;
 mod shutdown;
 mod support;

@@ -13,6 +13,7 @@
 pub mod batch;
 pub mod checks;
 pub mod links;
+pub mod contacts;
 pub mod signals;
 pub mod worklist;
 

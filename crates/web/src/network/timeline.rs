@@ -598,7 +598,7 @@ pub async fn create(
 }
 
 /// Queues one e-mail per member who chose an e-mail per message and may see message `id`.
-async fn queue_immediate(
+pub(crate) async fn queue_immediate(
     state: &AppState,
     conn: &mut Conn,
     kring: &Kring,

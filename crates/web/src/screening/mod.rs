@@ -13,6 +13,10 @@
 //! - `meeting.rs`: the signal meeting `/signalen/overleg` (grouped by caregiver or by rule) and
 //!   its printable agenda.
 //! - `rules.rs`: each region's signal rules for administrators (`/beheer/signaalregels`).
+//! - `contacts.rs`: `/kringen/{id}/signaleren/contact`: the contact plan, the contact log and a
+//!   new contact with its follow-up actions (help-request marker, signal, question, proposal).
+//! - `calls.rs`: `/bellen`: "Wie bel ik vandaag?" for the logged-in caller, and the text of the
+//!   daily reminder e-mail.
 //! - `mod.rs`: what the checks pages share: the door (`enter`), the chosen way of showing questions
 //!   (a cookie), reading the answers of a form, the fill-in and result pages.
 //!
@@ -20,7 +24,9 @@
 //! policy and NEN 7513 record in the transaction the handler then uses. A single-use link has
 //! no account: its handlers write their own record (`access::log_link_access`).
 
+pub mod calls;
 mod checks;
+pub mod contacts;
 mod history;
 pub mod links;
 mod meeting;
@@ -55,6 +61,8 @@ pub fn routes() -> Router<AppState> {
         .merge(signals::routes())
         .merge(meeting::routes())
         .merge(rules::routes())
+        .merge(contacts::routes())
+        .merge(calls::routes())
 }
 
 /// Logged in, then through the network's one door for `action` on checks and signals.
