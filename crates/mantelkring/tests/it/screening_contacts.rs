@@ -365,7 +365,9 @@ async fn a_contact_and_all_its_follow_ups_are_written_together_and_bad_input_wri
 
         // Bad input: a clear message, 400, nothing written.
         let before = written(store).await;
-        let jobs_before = count(store, "jobs").await;
+        // E-mails to Ria (the worker queues its own recurring jobs meanwhile: not counted).
+        let to_ria = "jobs WHERE kind = 'email' AND payload LIKE '%ria.devries@%'";
+        let jobs_before = count(store, to_ria).await;
         let long = "x".repeat(2001);
         let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
             (vec![("soort", "")], "Kies hoe het contact was"),
@@ -416,7 +418,7 @@ async fn a_contact_and_all_its_follow_ups_are_written_together_and_bad_input_wri
             assert!(html.contains("Er is niets opgeslagen"), "{backend}");
         }
         assert_eq!(written(store).await, before, "{backend}: nothing written");
-        assert_eq!(count(store, "jobs").await, jobs_before, "{backend}");
+        assert_eq!(count(store, to_ria).await, jobs_before, "{backend}");
 
         // Every follow-up at once.
         let r = marieke
@@ -503,7 +505,7 @@ async fn a_contact_and_all_its_follow_ups_are_written_together_and_bad_input_wri
             assert!(n >= 1, "{backend}: {category}");
         }
         // Ria hears of the proposal (she has an account).
-        assert!(count(store, "jobs").await > jobs_before, "{backend}");
+        assert_eq!(count(store, to_ria).await, jobs_before + 1, "{backend}");
 
         // The log shows it, newest first.
         let html = marieke

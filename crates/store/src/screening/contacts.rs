@@ -543,11 +543,21 @@ pub struct CallerDue {
     pub due: usize,
 }
 
+/// (caller, e-mail, name, every days, starts on, last reached, last attempt)
+type DueRow = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+);
+
 /// Every caller with at least one contact due on or before `today` (only plans whose caller
 /// still sees the caregiver's checks), by user id. One query over all active plans.
 pub async fn callers_due(conn: &mut Conn, today: Day) -> Result<Vec<CallerDue>> {
-    let rows: Vec<(String, String, String, i64, String, Option<i64>, Option<i64>)> =
-        sqlx::query_as(
+    let rows: Vec<DueRow> = sqlx::query_as(
             "SELECT p.caller_user_id, u.email, u.display_name, p.every_days, p.starts_on, \
                     (SELECT MAX(c.happened_at) FROM contacts c \
                        WHERE c.network_id = p.network_id AND c.kind <> 'no_answer'), \
