@@ -30,6 +30,46 @@ pub struct PersonalDataExport {
     pub account_events: Vec<AccountEventPart>,
     /// API tokens this account made (never the secret).
     pub api_tokens: Vec<ApiTokenPart>,
+    /// Signaleren: this person's burden checks (as a caregiver), with their answers.
+    pub checks: Vec<CheckPart>,
+    /// Signals raised about this person and how they were followed up.
+    pub signals: Vec<SignalPart>,
+    /// The contact log: who kept in touch, how, and the note written.
+    pub contacts: Vec<ContactPart>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckPart {
+    pub instrument: String,
+    pub instrument_version: String,
+    pub status: String,
+    pub mode: String,
+    /// One answer code per question, in order; empty where not answered.
+    pub answers: String,
+    pub score: Option<i64>,
+    pub started_at: Millis,
+    pub completed_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SignalPart {
+    pub rule: String,
+    pub status: String,
+    pub detail: String,
+    pub note: String,
+    pub follow_up_on: Option<String>,
+    pub raised_at: Millis,
+    pub closed_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactPart {
+    pub kind: String,
+    pub happened_at: Millis,
+    pub note: String,
+    pub cannot_cope: bool,
+    /// The role of who made the contact (never an employee's name).
+    pub by_role: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -234,6 +274,10 @@ pub async fn export(conn: &mut Conn, user_id: &str) -> Result<Option<PersonalDat
     .bind(user_id)
     .fetch_all(&mut *conn)
     .await?;
+    let (checks, signals, contacts) = match &person_id {
+        Some(pid) => screening_parts(conn, pid).await?,
+        None => (Vec::new(), Vec::new(), Vec::new()),
+    };
     Ok(Some(PersonalDataExport {
         format: EXPORT_FORMAT,
         exported_at: now_ms(),
@@ -311,7 +355,113 @@ pub async fn export(conn: &mut Conn, user_id: &str) -> Result<Option<PersonalDat
                 },
             )
             .collect(),
+        checks,
+        signals,
+        contacts,
     }))
+}
+
+type ScreeningParts = (Vec<CheckPart>, Vec<SignalPart>, Vec<ContactPart>);
+
+/// The checks, signals and contacts of the network around `person_id` as a caregiver.
+async fn screening_parts(conn: &mut Conn, person_id: &str) -> Result<ScreeningParts> {
+    let own = "(SELECT id FROM networks WHERE caregiver_person_id = $1)";
+    type CheckRow = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        i64,
+        Option<i64>,
+    );
+    let checks: Vec<CheckRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT instrument, instrument_version, status, mode, answers, score, started_at, completed_at \
+         FROM screening_checks WHERE network_id IN {own} ORDER BY started_at, id"
+    )))
+    .bind(person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    type SignalRow = (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        i64,
+        Option<i64>,
+    );
+    let signals: Vec<SignalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT rule, status, detail, note, follow_up_on, raised_at, closed_at \
+         FROM signals WHERE network_id IN {own} ORDER BY raised_at, id"
+    )))
+    .bind(person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    type ContactRow = (String, i64, String, i64, String);
+    let contacts: Vec<ContactRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT c.kind, c.happened_at, c.note, c.cannot_cope, \
+           COALESCE((SELECT MIN(m.role) FROM memberships m WHERE m.user_id = c.by_user_id), 'netwerklid') \
+         FROM contacts c WHERE c.network_id IN {own} ORDER BY c.happened_at, c.id"
+    )))
+    .bind(person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((
+        checks
+            .into_iter()
+            .map(
+                |(
+                    instrument,
+                    instrument_version,
+                    status,
+                    mode,
+                    answers,
+                    score,
+                    started_at,
+                    completed_at,
+                )| {
+                    CheckPart {
+                        instrument,
+                        instrument_version,
+                        status,
+                        mode,
+                        answers,
+                        score,
+                        started_at,
+                        completed_at,
+                    }
+                },
+            )
+            .collect(),
+        signals
+            .into_iter()
+            .map(
+                |(rule, status, detail, note, follow_up_on, raised_at, closed_at)| SignalPart {
+                    rule,
+                    status,
+                    detail,
+                    note,
+                    follow_up_on,
+                    raised_at,
+                    closed_at,
+                },
+            )
+            .collect(),
+        contacts
+            .into_iter()
+            .map(
+                |(kind, happened_at, note, cannot_cope, by_role)| ContactPart {
+                    kind,
+                    happened_at,
+                    note,
+                    cannot_cope: cannot_cope != 0,
+                    by_role,
+                },
+            )
+            .collect(),
+    ))
 }
 
 /// What an erasure did, for the administrator's confirmation and the audit detail.
@@ -444,6 +594,15 @@ pub async fn erase(conn: &mut Conn, user_id: &str) -> Result<Option<Erasure>> {
              status = CASE WHEN status IN ('active', 'proposed') THEN 'ended' ELSE status END, \
              ended_at = COALESCE(ended_at, $2) WHERE network_id IN {N}",
             "UPDATE network_member_events SET detail = NULL WHERE network_id IN {N}",
+            // Signaleren: checks, signals and contacts are health data; they go entirely
+            // (children first). The audit log keeps only their ids in its details.
+            "DELETE FROM screening_links WHERE network_id IN {N}",
+            "DELETE FROM signal_events WHERE signal_id IN (SELECT id FROM signals WHERE network_id IN {N})",
+            "DELETE FROM signals WHERE network_id IN {N}",
+            "DELETE FROM help_request_markers WHERE network_id IN {N}",
+            "DELETE FROM contacts WHERE network_id IN {N}",
+            "UPDATE contact_plans SET ended_at = COALESCE(ended_at, $2) WHERE network_id IN {N}",
+            "DELETE FROM screening_checks WHERE network_id IN {N}",
         ] {
             let query =
                 sqlx::query(sqlx::AssertSqlSafe(statement.replace("{N}", own_network))).bind(pid);

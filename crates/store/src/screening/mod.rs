@@ -12,8 +12,8 @@
 
 pub mod batch;
 pub mod checks;
-pub mod links;
 pub mod contacts;
+pub mod links;
 pub mod signals;
 pub mod worklist;
 

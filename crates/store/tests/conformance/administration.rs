@@ -7,7 +7,7 @@ use mantelkring_core::base::{CbsCode, OrganisationKind, Role};
 use mantelkring_core::jobs::{EmailJob, kind};
 use mantelkring_store::base::{self, NewOrganisation, NewPerson, NewUser};
 use mantelkring_store::network::{self, ConsentMethod};
-use mantelkring_store::{Store, admin, avg, identity, jobs};
+use mantelkring_store::{Store, admin, avg, identity, jobs, screening};
 
 struct World {
     caregiver: String,
@@ -274,6 +274,65 @@ async fn the_export_holds_the_person_and_erasure_removes_it() {
         )
         .await
         .unwrap();
+        // Signaleren: a complete CSI (all ja: 13), and a contact in which Ria said "het gaat niet
+        // meer" (raising signals at once).
+        let catalogue = mantelkring_core::screening::instrument::Catalogue::built_in();
+        let csi = catalogue.get("csi").unwrap();
+        let now = mantelkring_core::time::now_ms();
+        let check = screening::checks::start(
+            &mut tx,
+            &screening::checks::NewCheck {
+                network_id: &net,
+                instrument: csi,
+                mode: mantelkring_core::screening::CheckMode::Online,
+                entered_by_user_id: Some(&w.caregiver),
+                link_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        sqlx::query("UPDATE screening_checks SET answers = $2 WHERE id = $1")
+            .bind(&check)
+            .bind(vec!["ja"; 13].join(","))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(
+            screening::checks::complete(&mut tx, &net, &check, csi, now)
+                .await
+                .unwrap()
+                .ok(),
+            Some(13)
+        );
+        screening::contacts::log_contact(
+            &mut tx,
+            &screening::contacts::NewContact {
+                network_id: &net,
+                kind: mantelkring_core::screening::ContactKind::Phone,
+                happened_at: now,
+                note: "Ria huilde aan de telefoon",
+                cannot_cope: true,
+                by_user_id: &w.professional,
+                now,
+            },
+        )
+        .await
+        .unwrap();
+        let rules = screening::rule_context(&mut tx, &catalogue).await.unwrap();
+        let raised = screening::signals::evaluate_network(&mut tx, &rules, &net, now)
+            .await
+            .unwrap();
+        assert!(
+            raised.len() >= 2,
+            "score and 'het gaat niet meer': {raised:?}"
+        );
+        let with_checks = avg::export(&mut tx, &w.caregiver).await.unwrap().unwrap();
+        assert_eq!(with_checks.checks.len(), 1);
+        assert_eq!(with_checks.checks[0].score, Some(13));
+        assert_eq!(with_checks.signals.len(), raised.len());
+        assert_eq!(with_checks.contacts[0].note, "Ria huilde aan de telefoon");
+        assert!(with_checks.contacts[0].cannot_cope);
         tx.commit().await.unwrap();
 
         let mut tx = store.begin_write().await.unwrap();
@@ -310,6 +369,16 @@ async fn the_export_holds_the_person_and_erasure_removes_it() {
                 .await
                 .unwrap();
         assert_eq!(active, 0);
+        // Her checks, signals and contacts (health data) are gone entirely.
+        for table in ["screening_checks", "signals", "signal_events", "contacts"] {
+            let (left,): (i64,) =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap();
+            assert_eq!(left, 0, "{table}");
+        }
+        assert!(after.checks.is_empty() && after.signals.is_empty() && after.contacts.is_empty());
         let person = after.person.unwrap();
         assert_eq!(person.given_name, avg::ERASED_NAME);
         assert_eq!(

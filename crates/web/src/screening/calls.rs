@@ -72,7 +72,7 @@ pub fn tel_href(phone: &str) -> Option<String> {
 }
 
 /// One NEN 7513 record per caregiver shown (read of their checks, and contact details where the
-/// phone is shown), in the transaction of the page.
+/// phone is shown), in the transaction of the page, in one batched append.
 async fn log_shown(
     state: &AppState,
     conn: &mut Conn,
@@ -97,9 +97,8 @@ async fn log_shown(
             detail: Some("call_list"),
         })
         .collect();
-    for event in &events {
-        audit::append(conn, state.store().backend(), event).await?;
-    }
+    // One lock of the chain head and multi-row INSERTs for the whole list.
+    audit::append_many(conn, state.store().backend(), &events).await?;
     Ok(())
 }
 
