@@ -107,7 +107,7 @@ async fn render(
     // Groups in a fixed order: caregivers by name, rules in the catalogue's order; within a
     // group, the worklist's order (soonest follow-up first).
     if by == "regel" {
-        signals.sort_by_key(|s| s.rule.map_or(usize::MAX, |r| rule_rank(r)));
+        signals.sort_by_key(|s| s.rule.map_or(usize::MAX, rule_rank));
     } else {
         signals.sort_by(|a, b| {
             (a.caregiver_name.to_lowercase(), &a.network_id)

@@ -88,6 +88,7 @@ fn number_of(settings: &RuleSettings, name: &str) -> Option<u32> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn page(
     state: &AppState,
     request: &PageRequest,

@@ -109,7 +109,7 @@ pub(crate) fn explain(
     let days = detail
         .since
         .map(|at| {
-            let n = ((now - at).max(0) / DAY_MS) as i64;
+            let n = (now - at).max(0) / DAY_MS;
             i18n.message_n(lang, "screening-sig-days", "days", n)
         })
         .unwrap_or_default();
