@@ -1097,6 +1097,39 @@ async fn the_worklist_and_the_meeting_show_the_signals_of_my_networks_with_one_r
     let html = b.get("/signalen?status=done").await.text().await.unwrap();
     assert!(html.contains("Er zijn geen signalen die bij deze keuze passen."));
 
+    // Pages of 50: 55 signals raised by hand more make 57 open ones over two pages.
+    let mut tx = store.begin_write().await.unwrap();
+    for i in 0..55 {
+        let raised = signals::manual(&format!("Gesprek {i}"), None);
+        signals::raise(&mut tx, &net, &raised, Some(&marieke_id), now - i * 60_000)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let html = b.get("/signalen").await.text().await.unwrap();
+    assert!(html.contains("57 signalen"), "{html}");
+    assert_eq!(html.matches("<li class=\"mk-signal").count(), 50);
+    assert!(
+        html.contains("href=\"/signalen?status=open&#38;pagina=2\""),
+        "{html}"
+    );
+    let html = b.get("/signalen?pagina=2").await.text().await.unwrap();
+    assert_eq!(html.matches("<li class=\"mk-signal").count(), 7);
+    let html = b.get("/signalen?pagina=9").await.text().await.unwrap();
+    assert_eq!(
+        html.matches("<li class=\"mk-signal").count(),
+        7,
+        "past the end: the last page"
+    );
+    sqlx::query("DELETE FROM signal_events WHERE signal_id IN (SELECT id FROM signals WHERE rule = 'manual')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM signals WHERE rule = 'manual'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+
     // The meeting, by caregiver and by rule, and the printable agenda (logged as print).
     let html = b.get("/signalen/overleg").await.text().await.unwrap();
     assert!(

@@ -293,15 +293,15 @@ pub async fn memberships(conn: &mut Conn, user_id: &str) -> Result<Vec<Membershi
 /// Which signals a worklist shows.
 #[derive(Debug, Clone)]
 pub struct Filter<'a> {
-    /// The networks whose signals the viewer may see.
+    /// Whose worklist: the networks they are an active, consented member of with checks and
+    /// signals are read in the query itself (one parameter, not one per network)...
+    pub member: &'a str,
+    /// ...and only those the policy allowed (asked by the caller) are kept.
     pub network_ids: &'a [&'a str],
     pub statuses: &'a [SignalStatus],
     /// Only the signals this user owns.
     pub owner: Option<&'a str>,
 }
-
-/// Networks per query (bind parameters stay well under both backends' limits).
-const NETWORKS_PER_QUERY: usize = 500;
 
 /// The worklist's order: by follow-up date (soonest first, those without one after), then the
 /// newest raised first.
@@ -317,61 +317,65 @@ fn worklist_key(s: &SignalRow) -> (bool, Option<Day>, std::cmp::Reverse<Millis>,
     )
 }
 
-/// The signals of the networks in `filter` in the worklist's order (see [`WORKLIST_ORDER`]):
-/// `limit` of them from `offset` (all with `None`), and how many there are in all. The database
-/// sorts and cuts each chunk of networks; the chunks' heads are merged here.
+/// The signals of the viewer's networks in the worklist's order (see [`WORKLIST_ORDER`]):
+/// `limit` of them from `offset` (all with `None`), and how many there are in all. The
+/// database finds the viewer's networks (by the member index), sorts and cuts.
 pub async fn list(
     conn: &mut Conn,
     filter: &Filter<'_>,
     limit: Option<usize>,
     offset: usize,
 ) -> Result<(Vec<SignalRow>, usize)> {
-    let mut out = Vec::new();
-    let mut total = 0usize;
-    if filter.statuses.is_empty() {
-        return Ok((out, total));
+    if filter.statuses.is_empty() || filter.network_ids.is_empty() {
+        return Ok((Vec::new(), 0));
     }
-    for chunk in filter.network_ids.chunks(NETWORKS_PER_QUERY) {
-        let statuses = crate::postcodes::numbered(chunk.len() + 1, filter.statuses.len());
-        let mut condition = format!(
-            "s.network_id IN ({}) AND s.status IN ({statuses})",
-            crate::postcodes::numbered(1, chunk.len())
-        );
-        if filter.owner.is_some() {
-            condition.push_str(&format!(
-                " AND s.owner_user_id = ${}",
-                chunk.len() + filter.statuses.len() + 1
-            ));
+    let mut condition = format!(
+        "s.network_id IN (SELECT m.network_id FROM network_members m \
+           JOIN consents c ON c.id = m.consent_id \
+           WHERE m.user_id = $1 AND m.status = 'active' AND m.removed_at IS NULL \
+             AND c.withdrawn_at IS NULL AND m.categories LIKE '%checks%') \
+         AND s.status IN ({})",
+        crate::postcodes::numbered(2, filter.statuses.len())
+    );
+    if filter.owner.is_some() {
+        condition.push_str(&format!(
+            " AND s.owner_user_id = ${}",
+            filter.statuses.len() + 2
+        ));
+    }
+    let binds = |sql: String| {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(filter.member);
+        for status in filter.statuses {
+            query = query.bind(status.as_str());
         }
-        let binds = |sql: String| {
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            for status in filter.statuses {
-                query = query.bind(status.as_str());
-            }
-            if let Some(owner) = filter.owner {
-                query = query.bind(owner);
-            }
-            query
-        };
-        let count_sql = format!("SELECT COUNT(*) FROM signals s WHERE {condition}");
-        let row = binds(count_sql).fetch_one(&mut *conn).await?;
-        total += sqlx::Row::try_get::<i64, _>(&row, 0)?.max(0) as usize;
-        let mut sql = format!("{SELECT} WHERE {condition} ORDER BY {WORKLIST_ORDER}");
-        if let Some(limit) = limit {
-            sql.push_str(&format!(" LIMIT {}", offset + limit));
+        if let Some(owner) = filter.owner {
+            query = query.bind(owner);
         }
-        let rows = binds(sql).fetch_all(&mut *conn).await?;
-        for row in rows {
-            out.push(signal(sqlx::FromRow::from_row(&row)?));
+        query
+    };
+    let allowed: std::collections::HashSet<&str> = filter.network_ids.iter().copied().collect();
+    let count_sql = format!(
+        "SELECT s.network_id, COUNT(*) FROM signals s WHERE {condition} GROUP BY s.network_id"
+    );
+    let mut total = 0usize;
+    for row in binds(count_sql).fetch_all(&mut *conn).await? {
+        let network: String = sqlx::Row::try_get(&row, 0)?;
+        if allowed.contains(network.as_str()) {
+            total += sqlx::Row::try_get::<i64, _>(&row, 1)?.max(0) as usize;
+        }
+    }
+    let mut sql = format!("{SELECT} WHERE {condition} ORDER BY {WORKLIST_ORDER}");
+    if let Some(limit) = limit {
+        sql.push_str(&format!(" LIMIT {} OFFSET {offset}", limit));
+    }
+    let mut out = Vec::new();
+    for row in binds(sql).fetch_all(&mut *conn).await? {
+        let s = signal(sqlx::FromRow::from_row(&row)?);
+        // Only what the policy allowed (the query's own condition already matches it).
+        if allowed.contains(s.network_id.as_str()) {
+            out.push(s);
         }
     }
     out.sort_by(|a, b| worklist_key(a).cmp(&worklist_key(b)));
-    let out = match limit {
-        Some(limit) => out.into_iter().skip(offset).take(limit).collect(),
-        None => out,
-    };
     Ok((out, total))
 }

@@ -85,6 +85,7 @@ async fn render(
     let (mut signals, _) = worklist::list(
         &mut tx,
         &Filter {
+            member: &user.actor.user_id,
             network_ids: &ids,
             statuses: &[SignalStatus::New, SignalStatus::InProgress],
             owner: None,

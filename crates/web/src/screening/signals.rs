@@ -615,6 +615,7 @@ pub async fn worklist_page(
         .collect();
     let page_number = query.pagina.unwrap_or(1).max(1);
     let filter = Filter {
+        member: &user.actor.user_id,
         network_ids: &ids,
         statuses: &statuses,
         owner: mine.then_some(user.actor.user_id.as_str()),
