@@ -604,9 +604,11 @@ pub async fn worklist_page(
     Query(query): Query<WorklistQuery>,
 ) -> Result<Html<String>, AppError> {
     let user = require_user(request.user.clone(), &request.path)?;
+    let t0 = std::time::Instant::now();
     let tx = state.store().begin_write().await?;
     let (mut tx, allowed) =
         allowed_networks(&state, tx, &user, Action::Read, &request.path).await?;
+    let t1 = t0.elapsed();
     let (status, statuses) = status_filter(&query.status);
     let mine = !query.mijn.is_empty();
     let ids: Vec<&str> = allowed
@@ -636,8 +638,14 @@ pub async fn worklist_page(
             .0;
     }
     let shown = &shown[..];
+    let t2 = t0.elapsed();
     log_shown(&state, &mut tx, &user, Action::Read, &allowed, shown).await?;
+    let t3 = t0.elapsed();
     crate::accounts::commit(&state, tx).await?;
+    let t4 = t0.elapsed();
+    if std::env::var_os("MK_TIMING").is_some() {
+        eprintln!("TIMING begin+memberships {t1:?} list {t2:?} audit {t3:?} commit {t4:?}");
+    }
     let tr = &request.tr;
     let now = now_ms();
     let href = |n: usize| {
@@ -650,7 +658,7 @@ pub async fn worklist_page(
         }
         q
     };
-    Ok(Html(
+    let html = Html(
         WorklistPage {
             page: request.page("screening-sig-worklist-title"),
             signals: shown
@@ -683,7 +691,11 @@ pub async fn worklist_page(
             },
         }
         .render()?,
-    ))
+    );
+    if std::env::var_os("MK_TIMING").is_some() {
+        eprintln!("TIMING rendered {:?}", t0.elapsed());
+    }
+    Ok(html)
 }
 
 // ---- The e-mail --------------------------------------------------------------------------------
