@@ -252,20 +252,17 @@ pub async fn update(
 #[derive(Debug, Clone)]
 pub struct Membership {
     pub network_id: String,
-    pub caregiver_person_id: String,
-    pub caregiver_name: String,
     pub relationship: Relationship,
 }
 
 /// Every network `user_id` is an active, consented member of (the caller asks the policy which
-/// of them show checks and signals).
+/// of them show checks and signals). Only the membership itself is read: the caregivers' names
+/// come with the signals shown.
 pub async fn memberships(conn: &mut Conn, user_id: &str) -> Result<Vec<Membership>> {
-    type M = (String, String, String, String, String, String, String, i64);
+    type M = (String, String, String, String, i64);
     let rows: Vec<M> = sqlx::query_as(
-        "SELECT m.network_id, n.caregiver_person_id, p.given_name, p.family_name, \
-           m.id, m.categories, m.kind, m.acts_for_caregiver \
+        "SELECT m.network_id, m.id, m.categories, m.kind, m.acts_for_caregiver \
          FROM network_members m JOIN consents c ON c.id = m.consent_id \
-         JOIN networks n ON n.id = m.network_id JOIN people p ON p.id = n.caregiver_person_id \
          WHERE m.user_id = $1 AND m.status = 'active' AND m.removed_at IS NULL \
            AND c.withdrawn_at IS NULL \
          ORDER BY m.network_id, m.joined_at DESC",
@@ -274,7 +271,7 @@ pub async fn memberships(conn: &mut Conn, user_id: &str) -> Result<Vec<Membershi
     .fetch_all(&mut *conn)
     .await?;
     let mut out: Vec<Membership> = Vec::with_capacity(rows.len());
-    for (network_id, person, given, family, member, categories, kind, acts) in rows {
+    for (network_id, member, categories, kind, acts) in rows {
         // One membership per network: the latest (as `network::standing` takes it).
         if out.last().is_some_and(|m| m.network_id == network_id) {
             continue;
@@ -282,8 +279,6 @@ pub async fn memberships(conn: &mut Conn, user_id: &str) -> Result<Vec<Membershi
         let facts: MemberFacts = (member, categories, kind, acts);
         out.push(Membership {
             network_id,
-            caregiver_person_id: person,
-            caregiver_name: full_name(&given, &family),
             relationship: relationship_of(Some(&facts)),
         });
     }

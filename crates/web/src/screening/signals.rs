@@ -493,7 +493,10 @@ pub(crate) async fn allowed_networks(
                 purpose,
             }),
             Decision::Deny(DenyReason::SecondFactorRequired) => {
-                // Logged as refused; answered with the second-factor step.
+                // Logged as refused (about this caregiver); answered with the second-factor step.
+                let person = mantelkring_store::network::network(&mut tx, &m.network_id)
+                    .await?
+                    .map(|n| n.caregiver_person_id);
                 decide(
                     state,
                     tx,
@@ -501,7 +504,7 @@ pub(crate) async fn allowed_networks(
                     action,
                     &resource,
                     &Subject {
-                        person_id: Some(&m.caregiver_person_id),
+                        person_id: person.as_deref(),
                         categories: DataCategory::Checks.as_str(),
                     },
                     back_to,
@@ -536,7 +539,7 @@ pub(crate) async fn log_shown(
             .iter()
             .find(|a| a.membership.network_id == s.network_id)
         {
-            subjects.push((&a.membership.caregiver_person_id, a.purpose));
+            subjects.push((&s.caregiver_person_id, a.purpose));
         }
     }
     log_allowed_many(
@@ -604,11 +607,9 @@ pub async fn worklist_page(
     Query(query): Query<WorklistQuery>,
 ) -> Result<Html<String>, AppError> {
     let user = require_user(request.user.clone(), &request.path)?;
-    let t0 = std::time::Instant::now();
     let tx = state.store().begin_write().await?;
     let (mut tx, allowed) =
         allowed_networks(&state, tx, &user, Action::Read, &request.path).await?;
-    let t1 = t0.elapsed();
     let (status, statuses) = status_filter(&query.status);
     let mine = !query.mijn.is_empty();
     let ids: Vec<&str> = allowed
@@ -638,14 +639,8 @@ pub async fn worklist_page(
             .0;
     }
     let shown = &shown[..];
-    let t2 = t0.elapsed();
     log_shown(&state, &mut tx, &user, Action::Read, &allowed, shown).await?;
-    let t3 = t0.elapsed();
     crate::accounts::commit(&state, tx).await?;
-    let t4 = t0.elapsed();
-    if std::env::var_os("MK_TIMING").is_some() {
-        eprintln!("TIMING begin+memberships {t1:?} list {t2:?} audit {t3:?} commit {t4:?}");
-    }
     let tr = &request.tr;
     let now = now_ms();
     let href = |n: usize| {
@@ -658,7 +653,7 @@ pub async fn worklist_page(
         }
         q
     };
-    let html = Html(
+    Ok(Html(
         WorklistPage {
             page: request.page("screening-sig-worklist-title"),
             signals: shown
@@ -691,11 +686,7 @@ pub async fn worklist_page(
             },
         }
         .render()?,
-    );
-    if std::env::var_os("MK_TIMING").is_some() {
-        eprintln!("TIMING rendered {:?}", t0.elapsed());
-    }
-    Ok(html)
+    ))
 }
 
 // ---- The e-mail --------------------------------------------------------------------------------
