@@ -551,6 +551,10 @@ async fn signals_go_to_the_regiehouder_or_else_the_professionals() {
                     .await
                     .unwrap();
                 assert_eq!(many.get(&net).cloned().unwrap_or_default(), one);
+                let streamed = batch::recipients_streamed(&mut conn, &[net.as_str()])
+                    .await
+                    .unwrap();
+                assert_eq!(streamed.get(&net).cloned().unwrap_or_default(), one);
                 one.into_iter().map(|r| r.email).collect::<Vec<_>>()
             }
         };

@@ -381,42 +381,79 @@ fn values(rows: usize, per_row: usize) -> String {
 /// Networks per recipients query.
 const NETWORKS_PER_QUERY: usize = 500;
 
+/// Above this many networks, the recipients are read for all networks in one stream (cheaper
+/// than many lists of ids; the first run after the feature is switched on raises signals in
+/// most networks).
+const STREAM_ABOVE: usize = 2_000;
+
+/// The members as `choose_recipients` reads them (network id first).
+const MEMBERS: &str = "SELECT m.network_id, u.id, u.email, u.display_name, m.categories, m.kind, \
+       (SELECT COUNT(*) FROM network_regie r WHERE r.network_id = m.network_id \
+          AND r.member_id = m.id AND r.status = 'active') \
+     FROM network_members m JOIN users u ON u.id = m.user_id \
+     JOIN consents c ON c.id = m.consent_id";
+const MEMBERS_WHERE: &str = "m.status = 'active' AND m.removed_at IS NULL \
+     AND c.withdrawn_at IS NULL AND u.disabled_at IS NULL";
+
+type MemberOf = (String, String, String, String, String, String, i64);
+
 /// Who receives the signals of each of `network_ids` (as `signals::recipients`): the
 /// regiehouder when they see checks and signals, else the network's professionals who do.
 pub async fn recipients_of(
     conn: &mut Conn,
     network_ids: &[&str],
 ) -> Result<HashMap<String, Vec<Recipient>>> {
-    let mut out: HashMap<String, Vec<Recipient>> = HashMap::new();
+    if network_ids.len() > STREAM_ABOVE {
+        return recipients_streamed(conn, network_ids).await;
+    }
+    let mut rows: Vec<MemberOf> = Vec::new();
     for chunk in network_ids.chunks(NETWORKS_PER_QUERY) {
         let sql = format!(
-            "SELECT m.network_id, u.id, u.email, u.display_name, m.categories, m.kind, \
-               (SELECT COUNT(*) FROM network_regie r WHERE r.network_id = m.network_id \
-               AND r.member_id = m.id AND r.status = 'active') \
-             FROM network_members m JOIN users u ON u.id = m.user_id \
-             JOIN consents c ON c.id = m.consent_id \
-             WHERE m.network_id IN ({}) AND m.status = 'active' AND m.removed_at IS NULL \
-               AND c.withdrawn_at IS NULL AND u.disabled_at IS NULL \
+            "{MEMBERS} WHERE m.network_id IN ({}) AND {MEMBERS_WHERE} \
              ORDER BY m.network_id, u.display_name",
             crate::postcodes::numbered(1, chunk.len())
         );
-        let mut query = sqlx::query_as::<_, (String, String, String, String, String, String, i64)>(
-            sqlx::AssertSqlSafe(sql),
-        );
+        let mut query = sqlx::query_as::<_, MemberOf>(sqlx::AssertSqlSafe(sql));
         for id in chunk {
             query = query.bind(*id);
         }
-        let rows = query.fetch_all(&mut *conn).await?;
-        let mut per_network: BTreeMap<String, Vec<_>> = BTreeMap::new();
-        for (network, user, email, name, categories, kind, regie) in rows {
-            per_network
-                .entry(network)
-                .or_default()
-                .push((user, email, name, categories, kind, regie));
-        }
-        for (network, rows) in per_network {
-            out.insert(network, choose_recipients(&rows));
+        rows.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(group(rows))
+}
+
+/// [`recipients_of`] for many networks: every member who sees checks and signals in one
+/// streaming query (the others are never chosen), kept for the networks asked about.
+pub async fn recipients_streamed(
+    conn: &mut Conn,
+    network_ids: &[&str],
+) -> Result<HashMap<String, Vec<Recipient>>> {
+    let wanted: std::collections::HashSet<&str> = network_ids.iter().copied().collect();
+    let sql = format!(
+        "{MEMBERS} WHERE {MEMBERS_WHERE} AND m.categories LIKE '%checks%' \
+         ORDER BY m.network_id, u.display_name"
+    );
+    let mut stream = sqlx::query_as::<_, MemberOf>(sqlx::AssertSqlSafe(sql)).fetch(&mut *conn);
+    let mut rows = Vec::new();
+    while let Some(row) = stream.try_next().await? {
+        if wanted.contains(row.0.as_str()) {
+            rows.push(row);
         }
     }
-    Ok(out)
+    Ok(group(rows))
+}
+
+/// Groups member rows by network (in their order) and chooses each network's recipients.
+fn group(rows: Vec<MemberOf>) -> HashMap<String, Vec<Recipient>> {
+    let mut per_network: BTreeMap<String, Vec<super::signals::MemberRow>> = BTreeMap::new();
+    for (network, user, email, name, categories, kind, regie) in rows {
+        per_network
+            .entry(network)
+            .or_default()
+            .push((user, email, name, categories, kind, regie));
+    }
+    per_network
+        .into_iter()
+        .map(|(network, rows)| (network, choose_recipients(&rows)))
+        .collect()
 }

@@ -252,20 +252,17 @@ pub async fn update(
 #[derive(Debug, Clone)]
 pub struct Membership {
     pub network_id: String,
-    pub caregiver_person_id: String,
-    pub caregiver_name: String,
     pub relationship: Relationship,
 }
 
 /// Every network `user_id` is an active, consented member of (the caller asks the policy which
-/// of them show checks and signals).
+/// of them show checks and signals). Only the membership itself is read: the caregivers' names
+/// come with the signals shown.
 pub async fn memberships(conn: &mut Conn, user_id: &str) -> Result<Vec<Membership>> {
-    type M = (String, String, String, String, String, String, String, i64);
+    type M = (String, String, String, String, i64);
     let rows: Vec<M> = sqlx::query_as(
-        "SELECT m.network_id, n.caregiver_person_id, p.given_name, p.family_name, \
-           m.id, m.categories, m.kind, m.acts_for_caregiver \
+        "SELECT m.network_id, m.id, m.categories, m.kind, m.acts_for_caregiver \
          FROM network_members m JOIN consents c ON c.id = m.consent_id \
-         JOIN networks n ON n.id = m.network_id JOIN people p ON p.id = n.caregiver_person_id \
          WHERE m.user_id = $1 AND m.status = 'active' AND m.removed_at IS NULL \
            AND c.withdrawn_at IS NULL \
          ORDER BY m.network_id, m.joined_at DESC",
@@ -274,7 +271,7 @@ pub async fn memberships(conn: &mut Conn, user_id: &str) -> Result<Vec<Membershi
     .fetch_all(&mut *conn)
     .await?;
     let mut out: Vec<Membership> = Vec::with_capacity(rows.len());
-    for (network_id, person, given, family, member, categories, kind, acts) in rows {
+    for (network_id, member, categories, kind, acts) in rows {
         // One membership per network: the latest (as `network::standing` takes it).
         if out.last().is_some_and(|m| m.network_id == network_id) {
             continue;
@@ -282,8 +279,6 @@ pub async fn memberships(conn: &mut Conn, user_id: &str) -> Result<Vec<Membershi
         let facts: MemberFacts = (member, categories, kind, acts);
         out.push(Membership {
             network_id,
-            caregiver_person_id: person,
-            caregiver_name: full_name(&given, &family),
             relationship: relationship_of(Some(&facts)),
         });
     }
@@ -303,11 +298,6 @@ pub struct Filter<'a> {
     pub owner: Option<&'a str>,
 }
 
-/// The worklist's order: by follow-up date (soonest first, those without one after), then the
-/// newest raised first.
-const WORKLIST_ORDER: &str = "CASE WHEN s.follow_up_on IS NULL THEN 1 ELSE 0 END, \
-     s.follow_up_on, s.raised_at DESC, s.id";
-
 fn worklist_key(s: &SignalRow) -> (bool, Option<Day>, std::cmp::Reverse<Millis>, &str) {
     (
         s.follow_up_on.is_none(),
@@ -317,9 +307,16 @@ fn worklist_key(s: &SignalRow) -> (bool, Option<Day>, std::cmp::Reverse<Millis>,
     )
 }
 
-/// The signals of the viewer's networks in the worklist's order (see [`WORKLIST_ORDER`]):
-/// `limit` of them from `offset` (all with `None`), and how many there are in all. The
-/// database finds the viewer's networks (by the member index), sorts and cuts.
+/// Signals per query when reading whole rows by id.
+const IDS_PER_QUERY: usize = 500;
+
+/// The signals of the viewer's networks by follow-up date (soonest first, those without one
+/// after), then the newest raised first: `limit` of them from `offset` (all with `None`), and
+/// how many there are in all.
+///
+/// Two steps, so a page costs the same whatever the number of networks: the keys of the
+/// matching signals (driven by the viewer's memberships, through the member index; only the
+/// networks the policy allowed are kept), sorted and cut here; then the whole rows of the page.
 pub async fn list(
     conn: &mut Conn,
     filter: &Filter<'_>,
@@ -329,52 +326,63 @@ pub async fn list(
     if filter.statuses.is_empty() || filter.network_ids.is_empty() {
         return Ok((Vec::new(), 0));
     }
-    let mut condition = format!(
-        "s.network_id IN (SELECT m.network_id FROM network_members m \
-           JOIN consents c ON c.id = m.consent_id \
-           WHERE m.user_id = $1 AND m.status = 'active' AND m.removed_at IS NULL \
-             AND c.withdrawn_at IS NULL AND m.categories LIKE '%checks%') \
-         AND s.status IN ({})",
+    let mut sql = format!(
+        "SELECT s.id, s.network_id, s.follow_up_on, s.raised_at FROM network_members m \
+         JOIN consents c ON c.id = m.consent_id \
+         JOIN signals s ON s.network_id = m.network_id \
+         WHERE m.user_id = $1 AND m.status = 'active' AND m.removed_at IS NULL \
+           AND c.withdrawn_at IS NULL AND m.categories LIKE '%checks%' \
+           AND s.status IN ({})",
         crate::postcodes::numbered(2, filter.statuses.len())
     );
     if filter.owner.is_some() {
-        condition.push_str(&format!(
+        sql.push_str(&format!(
             " AND s.owner_user_id = ${}",
             filter.statuses.len() + 2
         ));
     }
-    let binds = |sql: String| {
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(filter.member);
-        for status in filter.statuses {
-            query = query.bind(status.as_str());
-        }
-        if let Some(owner) = filter.owner {
-            query = query.bind(owner);
-        }
-        query
-    };
+    let mut query =
+        sqlx::query_as::<_, (String, String, Option<String>, i64)>(sqlx::AssertSqlSafe(sql))
+            .bind(filter.member);
+    for status in filter.statuses {
+        query = query.bind(status.as_str());
+    }
+    if let Some(owner) = filter.owner {
+        query = query.bind(owner);
+    }
     let allowed: std::collections::HashSet<&str> = filter.network_ids.iter().copied().collect();
-    let count_sql = format!(
-        "SELECT s.network_id, COUNT(*) FROM signals s WHERE {condition} GROUP BY s.network_id"
-    );
-    let mut total = 0usize;
-    for row in binds(count_sql).fetch_all(&mut *conn).await? {
-        let network: String = sqlx::Row::try_get(&row, 0)?;
-        if allowed.contains(network.as_str()) {
-            total += sqlx::Row::try_get::<i64, _>(&row, 1)?.max(0) as usize;
+    let mut seen = std::collections::HashSet::new();
+    let mut keys: Vec<(bool, Option<Day>, std::cmp::Reverse<Millis>, String)> = query
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        // Only what the policy allowed (the query's own condition already matches it), and a
+        // signal once even if the viewer joined its network twice.
+        .filter(|(id, network, ..)| allowed.contains(network.as_str()) && seen.insert(id.clone()))
+        .map(|(id, _, follow_up, raised)| {
+            let day = follow_up.as_deref().and_then(Day::parse);
+            (day.is_none(), day, std::cmp::Reverse(raised), id)
+        })
+        .collect();
+    keys.sort();
+    let total = keys.len();
+    let page: Vec<&str> = keys
+        .iter()
+        .skip(offset)
+        .take(limit.unwrap_or(usize::MAX))
+        .map(|k| k.3.as_str())
+        .collect();
+    let mut out = Vec::with_capacity(page.len());
+    for chunk in page.chunks(IDS_PER_QUERY) {
+        let sql = format!(
+            "{SELECT} WHERE s.id IN ({})",
+            crate::postcodes::numbered(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
         }
-    }
-    let mut sql = format!("{SELECT} WHERE {condition} ORDER BY {WORKLIST_ORDER}");
-    if let Some(limit) = limit {
-        sql.push_str(&format!(" LIMIT {} OFFSET {offset}", limit));
-    }
-    let mut out = Vec::new();
-    for row in binds(sql).fetch_all(&mut *conn).await? {
-        let s = signal(sqlx::FromRow::from_row(&row)?);
-        // Only what the policy allowed (the query's own condition already matches it).
-        if allowed.contains(s.network_id.as_str()) {
-            out.push(s);
-        }
+        out.extend(query.fetch_all(&mut *conn).await?.into_iter().map(signal));
     }
     out.sort_by(|a, b| worklist_key(a).cmp(&worklist_key(b)));
     Ok((out, total))

@@ -493,7 +493,10 @@ pub(crate) async fn allowed_networks(
                 purpose,
             }),
             Decision::Deny(DenyReason::SecondFactorRequired) => {
-                // Logged as refused; answered with the second-factor step.
+                // Logged as refused (about this caregiver); answered with the second-factor step.
+                let person = mantelkring_store::network::network(&mut tx, &m.network_id)
+                    .await?
+                    .map(|n| n.caregiver_person_id);
                 decide(
                     state,
                     tx,
@@ -501,7 +504,7 @@ pub(crate) async fn allowed_networks(
                     action,
                     &resource,
                     &Subject {
-                        person_id: Some(&m.caregiver_person_id),
+                        person_id: person.as_deref(),
                         categories: DataCategory::Checks.as_str(),
                     },
                     back_to,
@@ -536,7 +539,7 @@ pub(crate) async fn log_shown(
             .iter()
             .find(|a| a.membership.network_id == s.network_id)
         {
-            subjects.push((&a.membership.caregiver_person_id, a.purpose));
+            subjects.push((&s.caregiver_person_id, a.purpose));
         }
     }
     log_allowed_many(
