@@ -97,6 +97,10 @@ async fn main() -> Result<()> {
 
     let sqlite = TestDatabase::sqlite();
     let (lines, rows) = run_backend(&sqlite, caregivers, requests, warmup).await?;
+    // Each backend's figures as soon as they are there (a later failure keeps them).
+    for line in lines.iter().chain(&rows) {
+        eprintln!("{line}");
+    }
     out.extend(lines);
     table.extend(rows);
     drop(sqlite);
