@@ -542,8 +542,8 @@ pub async fn add_member(
 }
 
 /// Joris de Boer, a professional at Marieke's organisation with a second factor, in another
-/// caregiver's network (Gerda's) with every category; logged in.
-async fn professional_elsewhere(app: &TestApp) -> (Browser<'_>, String) {
+/// caregiver's network (Gerda's) with every category; logged in. Also used by the signal tests.
+pub(crate) async fn professional_elsewhere(app: &TestApp) -> (Browser<'_>, String) {
     use mantelkring_core::identity::totp;
     use mantelkring_store::base::NewPerson;
     const SECRET: &str = "SIGNALERENJORISDEBOERAAAAAAAAAAA";

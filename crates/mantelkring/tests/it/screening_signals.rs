@@ -10,7 +10,6 @@ use mantelkring::demo;
 use mantelkring::screening_signals;
 use mantelkring_core::access::DataCategory;
 use mantelkring_core::base::Role;
-use mantelkring_core::identity::totp;
 use mantelkring_core::jobs::EmailJob;
 use mantelkring_core::network::{MemberKind, MemberStatus, NotifyMode};
 use mantelkring_core::screening::instrument::Catalogue;
@@ -743,100 +742,6 @@ async fn a_signal_is_followed_up_and_closed_only_with_a_note() {
     }
 }
 
-/// Joris de Boer, a professional with a second factor, member of another caregiver's network
-/// only (with every category); logged in.
-async fn professional_elsewhere(app: &TestApp) -> Browser<'_> {
-    const SECRET: &str = "SIGNALENJORISDEBOERAAAAAAAAAAAAA";
-    let store = &app.store;
-    let (hash, organisation): (String, String) = sqlx::query_as(
-        "SELECT u.password_hash, m.organisation_id FROM users u \
-         JOIN memberships m ON m.user_id = u.id WHERE u.email = $1",
-    )
-    .bind(MARIEKE)
-    .fetch_one(store.pool())
-    .await
-    .unwrap();
-    let mut tx = store.begin_write().await.unwrap();
-    let joris = base::insert_user(
-        &mut tx,
-        &NewUser {
-            email: "joris.deboer@demo.mantelkring.nl",
-            display_name: "Joris de Boer",
-            person_id: None,
-            password_hash: Some(&hash),
-            totp_secret: None,
-        },
-    )
-    .await
-    .unwrap();
-    base::add_membership(&mut tx, &joris, &organisation, Role::Professional)
-        .await
-        .unwrap();
-    mantelkring_store::identity::enable_totp(&mut tx, &joris, SECRET)
-        .await
-        .unwrap();
-    let gerda = base::insert_person(
-        &mut tx,
-        &NewPerson {
-            given_name: "Gerda",
-            family_name: "Smit",
-            email: None,
-            phone: None,
-            postcode: None,
-            municipality_id: None,
-        },
-    )
-    .await
-    .unwrap();
-    let net = network::network_of(&mut tx, &gerda).await.unwrap();
-    let consent = network::record_consent(
-        &mut tx,
-        &gerda,
-        network::MEMBERSHIP_SCOPE,
-        ConsentMethod::Verbal,
-        &joris,
-    )
-    .await
-    .unwrap();
-    members::add(
-        &mut tx,
-        &NewMember {
-            network_id: &net,
-            user_id: &joris,
-            organisation_id: None,
-            kind: MemberKind::Professional,
-            field: None,
-            role_label: "",
-            categories: &DataCategory::GRANTABLE,
-            notify: NotifyMode::Digest,
-            acts_for_caregiver: false,
-        },
-        &consent,
-        By {
-            user_id: &joris,
-            on_behalf: false,
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let b = Browser::new(app);
-    let r = b
-        .login("joris.deboer@demo.mantelkring.nl", demo::DEMO_PASSWORD)
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let code = format!(
-        "{:06}",
-        totp::code_at(
-            &totp::decode_secret(SECRET).unwrap(),
-            crate::identity::unix_now()
-        )
-    );
-    let r = b.post("/inloggen/code", &[("code", &code)]).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "second factor");
-    b
-}
-
 async fn last_audit(store: &Store) -> (String, String, String) {
     let last = audit::all(store).await.unwrap().pop().unwrap();
     (last.action, last.outcome, last.purpose)
@@ -894,7 +799,7 @@ async fn who_may_not_see_a_signal() {
         assert!(!html.contains("CSI"), "{be}");
 
         // A professional outside the network.
-        let joris = professional_elsewhere(&app).await;
+        let (joris, _) = crate::screening_checks::professional_elsewhere(&app).await;
         let r = joris.get(&page).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{be}");
         assert_eq!(
