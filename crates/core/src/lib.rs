@@ -9,6 +9,7 @@ pub mod directory;
 pub mod geo;
 pub mod identity;
 pub mod jobs;
+pub mod matching;
 pub mod navigation;
 pub mod network;
 pub mod screening;
