@@ -12,6 +12,7 @@ mod constraints;
 mod flow;
 mod index;
 mod score;
+pub mod synthetic;
 mod types;
 
 pub use constraints::check;
@@ -113,3 +114,5 @@ pub fn propose(index: &VolunteerIndex, requests: &[Request], w: &Weights) -> Ass
     Assignment { pairs, total }
 }
 
+#[cfg(test)]
+mod tests;
