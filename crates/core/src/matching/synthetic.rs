@@ -84,8 +84,8 @@ impl Default for Config {
             seed: 7,
             // Monday 5 January 2026.
             today: Day(20_458),
-            request_km: (6.0, 12.0),
-            volunteer_km: (4.0, 15.0),
+            request_km: (7.0, 12.0),
+            volunteer_km: (5.0, 15.0),
         }
     }
 }
