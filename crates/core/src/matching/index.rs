@@ -3,8 +3,7 @@
 //! offering its type of help. Volunteers without capacity left are left out (never admissible).
 
 use super::constraints::admissible;
-use super::types::WeekSlot;
-use super::types::{HelpType, Request, Volunteer};
+use super::types::{HelpType, Request, Volunteer, WeekSlot};
 use crate::geo::{Coordinates, EARTH_RADIUS_KM, bounding_box};
 
 /// Cell size in degrees: about 3 km north–south and 3 km east–west at Dutch latitudes.
