@@ -47,7 +47,7 @@ pub async fn run_at(
     let mut phases_ms = [0u64; 3];
     let mut tx = store.begin_read().await?;
     let rules = screening::rule_context(&mut tx, instruments).await?;
-    let evaluated = batch::evaluate_all(&mut tx, &rules, now).await?;
+    let evaluated = batch::evaluate_all(&mut tx, store.backend(), &rules, now).await?;
     tx.commit().await?;
     phases_ms[0] = started.elapsed().as_millis() as u64;
     let raised = batch::raise_new(store, &evaluated, now).await?;

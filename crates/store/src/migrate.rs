@@ -81,6 +81,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0011_contact.sql"),
         postgres: include_str!("../migrations/postgres/0011_contact.sql"),
     },
+    MigrationFile {
+        version: 12,
+        name: "screening_latest",
+        sqlite: include_str!("../migrations/sqlite/0012_screening_latest.sql"),
+        postgres: include_str!("../migrations/postgres/0012_screening_latest.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {

@@ -468,7 +468,9 @@ async fn the_batch_finds_the_same_causes_as_evaluating_each_network() {
         let rules = screening::rule_context(&mut conn, &catalogue)
             .await
             .unwrap();
-        let evaluated = batch::evaluate_all(&mut conn, &rules, now).await.unwrap();
+        let evaluated = batch::evaluate_all(&mut conn, store.backend(), &rules, now)
+            .await
+            .unwrap();
         let mut fired = 0;
         for net in &networks {
             let facts = signals::facts(&mut conn, net).await.unwrap();
