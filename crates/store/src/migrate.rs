@@ -87,6 +87,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0012_screening_latest.sql"),
         postgres: include_str!("../migrations/postgres/0012_screening_latest.sql"),
     },
+    MigrationFile {
+        version: 13,
+        name: "matching",
+        sqlite: include_str!("../migrations/sqlite/0013_matching.sql"),
+        postgres: include_str!("../migrations/postgres/0013_matching.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {

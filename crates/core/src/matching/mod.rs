@@ -14,6 +14,7 @@ mod index;
 mod score;
 pub mod synthetic;
 mod types;
+pub mod workflow;
 
 pub use constraints::check;
 pub use flow::solve;
