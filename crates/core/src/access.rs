@@ -204,6 +204,36 @@ pub enum Resource<'a> {
     Administration,
     /// Registering a new caregiver on their behalf, with their recorded consent.
     NewCaregiver,
+    /// A help request (issue 7) of a caregiver's kring, or (Search, with no relationship) the
+    /// list of requests of a region.
+    HelpRequest {
+        /// The actor's standing in the caregiver's network (own, member with categories, none).
+        relationship: &'a Relationship,
+        /// The actor is a volunteer coordinator in an organisation of the request's region.
+        coordinates_region: bool,
+        /// The actor's own proposal for this request, if they are a volunteer proposed for it.
+        proposal: Option<ProposalStanding>,
+    },
+    /// A volunteer profile (issue 7).
+    VolunteerProfile {
+        /// The actor's own profile.
+        own: bool,
+        /// The actor is a volunteer coordinator in an organisation of the profile's region.
+        coordinates_region: bool,
+    },
+}
+
+/// Where a volunteer's own proposal for a help request stands, for the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProposalStanding {
+    /// Asked, not answered yet: the limited view (first name, neighbourhood, task, time).
+    Proposed,
+    /// Accepted: the full view, with how to reach the caregiver.
+    Accepted,
+    /// The help was given: the full view, for the evaluation.
+    Done,
+    /// Declined, expired, withdrawn or no-show: the volunteer no longer sees the request.
+    Ended,
 }
 
 /// Why access was allowed: recorded in the audit log as the purpose of use.
@@ -220,6 +250,12 @@ pub enum Purpose {
     Registration,
     /// A network member acting for the caregiver, with their permission.
     OnBehalfOfCaregiver,
+    /// A volunteer coordinator matching requests and volunteers of their region.
+    VolunteerCoordination,
+    /// A volunteer proposed for a request, not yet accepted: only the limited view.
+    ProposedVolunteer,
+    /// A volunteer who accepted the request: the full view.
+    MatchedVolunteer,
 }
 
 impl Purpose {
@@ -234,6 +270,9 @@ impl Purpose {
             Purpose::DataSubjectRequest => "data_subject_request",
             Purpose::Registration => "registration",
             Purpose::OnBehalfOfCaregiver => "on_behalf_of_caregiver",
+            Purpose::VolunteerCoordination => "volunteer_coordination",
+            Purpose::ProposedVolunteer => "proposed_volunteer",
+            Purpose::MatchedVolunteer => "matched_volunteer",
         }
     }
 }
@@ -426,8 +465,395 @@ pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) -> De
                 Deny(DenyReason::ActionNotAllowed)
             }
         }
+        Resource::HelpRequest {
+            relationship,
+            coordinates_region,
+            proposal,
+        } => help_request(
+            actor,
+            action,
+            relationship,
+            *coordinates_region,
+            *proposal,
+            staff_without_second_factor,
+        ),
+        Resource::VolunteerProfile {
+            own,
+            coordinates_region,
+        } => {
+            if *own {
+                // The volunteer's own offer: see it, keep it current, take it along.
+                return match action {
+                    Create | Read | Update | Print | Export => Allow(Purpose::OwnData),
+                    _ => Deny(DenyReason::ActionNotAllowed),
+                };
+            }
+            if !actor.has_role(Role::VolunteerCoordinator) {
+                return Deny(DenyReason::RoleMissing);
+            }
+            if staff_without_second_factor {
+                return Deny(DenyReason::SecondFactorRequired);
+            }
+            if !*coordinates_region {
+                return Deny(DenyReason::OtherOrganisation);
+            }
+            // Registering a volunteer at the centre, the intake, pausing, finding volunteers.
+            match action {
+                Create | Read | Update | Search | Print => Allow(Purpose::VolunteerCoordination),
+                _ => Deny(DenyReason::ActionNotAllowed),
+            }
+        }
+    }
+}
+
+/// The policy for help requests (issue 7), deny by default:
+/// - the caregiver: create, read, print and change (cancel, evaluate) their own requests;
+/// - a consented network member with the Agenda category: create, read and print the network's
+///   requests; one acting for the caregiver also changes them;
+/// - a volunteer coordinator (second factor passed) of an organisation in the request's region:
+///   read, print, search and update (propose, withdraw, mark done or no-show), not create;
+/// - a volunteer proposed for the request: read and answer (update) with the limited view until
+///   they accept ([`Purpose::ProposedVolunteer`]), the full view after
+///   ([`Purpose::MatchedVolunteer`]); after a decline, expiry, withdrawal or no-show nothing;
+/// - everyone else: refused.
+fn help_request(
+    actor: &Actor,
+    action: Action,
+    relationship: &Relationship,
+    coordinates_region: bool,
+    proposal: Option<ProposalStanding>,
+    staff_without_second_factor: bool,
+) -> Decision {
+    use Action::*;
+    use Decision::{Allow, Deny};
+    if relationship.is_self {
+        return match action {
+            Create | Read | Print | Update => Allow(Purpose::OwnData),
+            _ => Deny(DenyReason::ActionNotAllowed),
+        };
+    }
+    if staff_without_second_factor {
+        return Deny(DenyReason::SecondFactorRequired);
+    }
+    if let Some(granted) = &relationship.network_member {
+        if !granted.contains(&DataCategory::Agenda) {
+            return Deny(DenyReason::CategoryNotGranted);
+        }
+        return match action {
+            Create | Read | Print | Update if relationship.acts_for_caregiver => {
+                Allow(Purpose::OnBehalfOfCaregiver)
+            }
+            Create | Read | Print => Allow(Purpose::NetworkMember),
+            _ => Deny(DenyReason::ActionNotAllowed),
+        };
+    }
+    if actor.has_role(Role::VolunteerCoordinator) && coordinates_region {
+        return match action {
+            Read | Print | Search | Update => Allow(Purpose::VolunteerCoordination),
+            _ => Deny(DenyReason::ActionNotAllowed),
+        };
+    }
+    match proposal {
+        Some(ProposalStanding::Proposed) if actor.has_role(Role::Volunteer) => match action {
+            Read | Update => Allow(Purpose::ProposedVolunteer),
+            _ => Deny(DenyReason::ActionNotAllowed),
+        },
+        Some(ProposalStanding::Accepted | ProposalStanding::Done)
+            if actor.has_role(Role::Volunteer) =>
+        {
+            match action {
+                Read | Print | Update => Allow(Purpose::MatchedVolunteer),
+                _ => Deny(DenyReason::ActionNotAllowed),
+            }
+        }
+        _ if actor.has_role(Role::VolunteerCoordinator) => Deny(DenyReason::OtherOrganisation),
+        _ => Deny(DenyReason::NoRelationship),
     }
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod help_request_tests {
+    //! Issue 7: who may do what with help requests and volunteer profiles, and who may not.
+    use super::*;
+    use Action::*;
+
+    fn actor(role: Role, second_factor: bool) -> Actor {
+        let mut a = Actor {
+            user_id: "u".into(),
+            person_id: Some("p".into()),
+            second_factor,
+            ..Default::default()
+        };
+        if role.is_organisation_role() {
+            a.memberships.push(("org".into(), role));
+        } else {
+            a.personal_roles.push(role);
+        }
+        a
+    }
+
+    fn decide(
+        who: Option<&Actor>,
+        action: Action,
+        rel: &Relationship,
+        coordinates_region: bool,
+        proposal: Option<ProposalStanding>,
+    ) -> Decision {
+        may(
+            who,
+            action,
+            &Resource::HelpRequest {
+                relationship: rel,
+                coordinates_region,
+                proposal,
+            },
+        )
+    }
+
+    fn member(categories: Vec<DataCategory>, acts_for_caregiver: bool) -> Relationship {
+        Relationship {
+            network_member: Some(categories),
+            acts_for_caregiver,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_caregiver_creates_reads_and_changes_their_own_requests() {
+        let own = Relationship::own();
+        let caregiver = actor(Role::Caregiver, false);
+        for action in Action::ALL {
+            let expected = matches!(action, Create | Read | Print | Update);
+            assert_eq!(
+                decide(Some(&caregiver), action, &own, false, None).is_allowed(),
+                expected,
+                "{action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn network_members_with_the_agenda_create_and_read_and_without_it_are_refused() {
+        let with = member(vec![DataCategory::Agenda], false);
+        let without = member(vec![DataCategory::Situation], false);
+        let acting = member(vec![DataCategory::Agenda], true);
+        let m = actor(Role::NetworkMember, false);
+        for action in Action::ALL {
+            assert_eq!(
+                decide(Some(&m), action, &with, false, None),
+                if matches!(action, Create | Read | Print) {
+                    Decision::Allow(Purpose::NetworkMember)
+                } else {
+                    Decision::Deny(DenyReason::ActionNotAllowed)
+                },
+                "{action:?}"
+            );
+            assert_eq!(
+                decide(Some(&m), action, &without, false, None),
+                Decision::Deny(DenyReason::CategoryNotGranted)
+            );
+            assert_eq!(
+                decide(Some(&m), action, &acting, false, None).is_allowed(),
+                matches!(action, Create | Read | Print | Update)
+            );
+        }
+        // A professional in the network, on the caregiver's behalf, after the second factor.
+        let pro = actor(Role::Professional, true);
+        assert_eq!(
+            decide(Some(&pro), Create, &acting, false, None),
+            Decision::Allow(Purpose::OnBehalfOfCaregiver)
+        );
+        let pro_without = actor(Role::Professional, false);
+        assert_eq!(
+            decide(Some(&pro_without), Read, &with, false, None),
+            Decision::Deny(DenyReason::SecondFactorRequired)
+        );
+    }
+
+    #[test]
+    fn coordinators_read_and_propose_in_their_region_only() {
+        let none = Relationship::default();
+        let c = actor(Role::VolunteerCoordinator, true);
+        for action in Action::ALL {
+            assert_eq!(
+                decide(Some(&c), action, &none, true, None).is_allowed(),
+                matches!(action, Read | Print | Search | Update),
+                "{action:?}"
+            );
+            assert_eq!(
+                decide(Some(&c), action, &none, false, None),
+                Decision::Deny(DenyReason::OtherOrganisation),
+                "{action:?} outside the region"
+            );
+        }
+        assert_eq!(
+            decide(Some(&c), Read, &none, true, None),
+            Decision::Allow(Purpose::VolunteerCoordination)
+        );
+        let c_without = actor(Role::VolunteerCoordinator, false);
+        assert_eq!(
+            decide(Some(&c_without), Read, &none, true, None),
+            Decision::Deny(DenyReason::SecondFactorRequired)
+        );
+    }
+
+    #[test]
+    fn a_volunteer_sees_only_requests_they_were_proposed_for() {
+        let none = Relationship::default();
+        let v = actor(Role::Volunteer, false);
+        // Not proposed: nothing, not even with a search.
+        for action in Action::ALL {
+            assert_eq!(
+                decide(Some(&v), action, &none, false, None),
+                Decision::Deny(DenyReason::NoRelationship)
+            );
+            // After a decline, expiry, withdrawal or no-show: nothing either.
+            assert_eq!(
+                decide(
+                    Some(&v),
+                    action,
+                    &none,
+                    false,
+                    Some(ProposalStanding::Ended)
+                ),
+                Decision::Deny(DenyReason::NoRelationship)
+            );
+        }
+        // Proposed: the limited view, and answering.
+        assert_eq!(
+            decide(
+                Some(&v),
+                Read,
+                &none,
+                false,
+                Some(ProposalStanding::Proposed)
+            ),
+            Decision::Allow(Purpose::ProposedVolunteer)
+        );
+        assert_eq!(
+            decide(
+                Some(&v),
+                Update,
+                &none,
+                false,
+                Some(ProposalStanding::Proposed)
+            ),
+            Decision::Allow(Purpose::ProposedVolunteer)
+        );
+        for action in [Create, Delete, Export, Print, Search] {
+            assert!(
+                !decide(
+                    Some(&v),
+                    action,
+                    &none,
+                    false,
+                    Some(ProposalStanding::Proposed)
+                )
+                .is_allowed()
+            );
+        }
+        // Accepted or done: the full view.
+        for standing in [ProposalStanding::Accepted, ProposalStanding::Done] {
+            assert_eq!(
+                decide(Some(&v), Read, &none, false, Some(standing)),
+                Decision::Allow(Purpose::MatchedVolunteer)
+            );
+            assert!(!decide(Some(&v), Delete, &none, false, Some(standing)).is_allowed());
+        }
+        // A proposal without the volunteer role (it was taken away): refused.
+        let ex = actor(Role::Caregiver, false);
+        assert!(
+            !decide(
+                Some(&ex),
+                Read,
+                &none,
+                false,
+                Some(ProposalStanding::Accepted)
+            )
+            .is_allowed()
+        );
+    }
+
+    #[test]
+    fn everyone_else_is_refused() {
+        let none = Relationship::default();
+        for role in Role::ALL {
+            if role == Role::VolunteerCoordinator {
+                continue;
+            }
+            let a = actor(role, true);
+            for action in Action::ALL {
+                assert!(
+                    !decide(Some(&a), action, &none, false, None).is_allowed(),
+                    "{role:?} {action:?} on a request outside their network"
+                );
+                // The region flag means nothing without the coordinator role.
+                assert!(!decide(Some(&a), action, &none, true, None).is_allowed());
+            }
+        }
+        for action in Action::ALL {
+            assert_eq!(
+                decide(
+                    None,
+                    action,
+                    &Relationship::own(),
+                    true,
+                    Some(ProposalStanding::Accepted)
+                ),
+                Decision::Deny(DenyReason::NotLoggedIn)
+            );
+            assert_eq!(
+                may(
+                    None,
+                    action,
+                    &Resource::VolunteerProfile {
+                        own: true,
+                        coordinates_region: true
+                    }
+                ),
+                Decision::Deny(DenyReason::NotLoggedIn)
+            );
+        }
+    }
+
+    #[test]
+    fn volunteer_profiles_for_their_owner_and_the_regions_coordinators() {
+        let profile = |own, coordinates_region| Resource::VolunteerProfile {
+            own,
+            coordinates_region,
+        };
+        let v = actor(Role::Volunteer, false);
+        for action in Action::ALL {
+            assert_eq!(
+                may(Some(&v), action, &profile(true, false)).is_allowed(),
+                matches!(action, Create | Read | Update | Print | Export)
+            );
+            assert_eq!(
+                may(Some(&v), action, &profile(false, false)),
+                Decision::Deny(DenyReason::RoleMissing)
+            );
+        }
+        let c = actor(Role::VolunteerCoordinator, true);
+        for action in Action::ALL {
+            assert_eq!(
+                may(Some(&c), action, &profile(false, true)).is_allowed(),
+                matches!(action, Create | Read | Update | Search | Print)
+            );
+            assert_eq!(
+                may(Some(&c), action, &profile(false, false)),
+                Decision::Deny(DenyReason::OtherOrganisation)
+            );
+        }
+        let c_without = actor(Role::VolunteerCoordinator, false);
+        assert_eq!(
+            may(Some(&c_without), Read, &profile(false, true)),
+            Decision::Deny(DenyReason::SecondFactorRequired)
+        );
+        for role in [Role::Professional, Role::Caregiver, Role::Administrator] {
+            assert!(!may(Some(&actor(role, true)), Read, &profile(false, true)).is_allowed());
+        }
+    }
+}
