@@ -36,6 +36,62 @@ pub struct PersonalDataExport {
     pub signals: Vec<SignalPart>,
     /// The contact log: who kept in touch, how, and the note written.
     pub contacts: Vec<ContactPart>,
+    /// Hulpvraag en aanbod: help requests of this person's kring, their volunteer profile,
+    /// the proposals made to them as a volunteer and the evaluations they wrote.
+    pub matching: MatchingPart,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MatchingPart {
+    pub help_requests: Vec<HelpRequestPart>,
+    pub volunteer_profile: Option<VolunteerProfilePart>,
+    pub proposals: Vec<ProposalPart>,
+    pub evaluations: Vec<EvaluationPart>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HelpRequestPart {
+    pub help_type: String,
+    pub description: String,
+    pub recurrence: String,
+    pub first_on: String,
+    pub windows: String,
+    pub pc4: String,
+    pub status: String,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VolunteerProfilePart {
+    pub offers: String,
+    pub skills: String,
+    pub languages: String,
+    pub pc4: String,
+    pub max_distance_km: f64,
+    pub availability: String,
+    pub capacity: i64,
+    pub has_car: bool,
+    pub vog_issued_on: Option<String>,
+    pub preferences: String,
+    pub status: String,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalPart {
+    pub help_type: String,
+    pub status: String,
+    pub proposed_at: Millis,
+    pub responded_at: Option<Millis>,
+    pub done_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvaluationPart {
+    pub side: String,
+    pub rating: i64,
+    pub note: String,
+    pub at: Millis,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -278,6 +334,7 @@ pub async fn export(conn: &mut Conn, user_id: &str) -> Result<Option<PersonalDat
         Some(pid) => screening_parts(conn, pid).await?,
         None => (Vec::new(), Vec::new(), Vec::new()),
     };
+    let matching = matching_part(conn, user_id, person_id.as_deref()).await?;
     Ok(Some(PersonalDataExport {
         format: EXPORT_FORMAT,
         exported_at: now_ms(),
@@ -358,7 +415,140 @@ pub async fn export(conn: &mut Conn, user_id: &str) -> Result<Option<PersonalDat
         checks,
         signals,
         contacts,
+        matching,
     }))
+}
+
+/// Hulpvraag en aanbod's part of the download.
+async fn matching_part(
+    conn: &mut Conn,
+    user_id: &str,
+    person_id: Option<&str>,
+) -> Result<MatchingPart> {
+    type RequestRow = (String, String, String, String, String, String, String, i64);
+    let requests: Vec<RequestRow> = sqlx::query_as(
+        "SELECT help_type, description, recurrence, first_on, windows, pc4, status, created_at \
+         FROM help_requests WHERE network_id IN \
+           (SELECT id FROM networks WHERE caregiver_person_id = $1) ORDER BY created_at, id",
+    )
+    .bind(person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    type ProfileRow = (
+        String,
+        String,
+        String,
+        String,
+        f64,
+        String,
+        i64,
+        i64,
+        Option<String>,
+        String,
+        String,
+        i64,
+    );
+    let profile: Option<ProfileRow> = sqlx::query_as(
+        "SELECT offers, skills, languages, pc4, max_distance_km, availability, capacity, has_car, \
+           vog_issued_on, preferences, status, created_at FROM volunteer_profiles WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    type ProposalRow = (String, String, i64, Option<i64>, Option<i64>);
+    let proposals: Vec<ProposalRow> = sqlx::query_as(
+        "SELECT r.help_type, p.status, p.proposed_at, p.responded_at, p.done_at \
+         FROM match_proposals p JOIN help_requests r ON r.id = p.request_id \
+         WHERE p.volunteer_user_id = $1 ORDER BY p.proposed_at, p.id",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let evaluations: Vec<(String, i64, String, i64)> = sqlx::query_as(
+        "SELECT side, rating, note, at FROM match_evaluations WHERE by_user_id = $1 \
+         ORDER BY at, proposal_id",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(MatchingPart {
+        help_requests: requests
+            .into_iter()
+            .map(
+                |(
+                    help_type,
+                    description,
+                    recurrence,
+                    first_on,
+                    windows,
+                    pc4,
+                    status,
+                    created_at,
+                )| {
+                    HelpRequestPart {
+                        help_type,
+                        description,
+                        recurrence,
+                        first_on,
+                        windows,
+                        pc4,
+                        status,
+                        created_at,
+                    }
+                },
+            )
+            .collect(),
+        volunteer_profile: profile.map(
+            |(
+                offers,
+                skills,
+                languages,
+                pc4,
+                max_distance_km,
+                availability,
+                capacity,
+                has_car,
+                vog_issued_on,
+                preferences,
+                status,
+                created_at,
+            )| VolunteerProfilePart {
+                offers,
+                skills,
+                languages,
+                pc4,
+                max_distance_km,
+                availability,
+                capacity,
+                has_car: has_car != 0,
+                vog_issued_on,
+                preferences,
+                status,
+                created_at,
+            },
+        ),
+        proposals: proposals
+            .into_iter()
+            .map(
+                |(help_type, status, proposed_at, responded_at, done_at)| ProposalPart {
+                    help_type,
+                    status,
+                    proposed_at,
+                    responded_at,
+                    done_at,
+                },
+            )
+            .collect(),
+        evaluations: evaluations
+            .into_iter()
+            .map(|(side, rating, note, at)| EvaluationPart {
+                side,
+                rating,
+                note,
+                at,
+            })
+            .collect(),
+    })
 }
 
 type ScreeningParts = (Vec<CheckPart>, Vec<SignalPart>, Vec<ContactPart>);
@@ -547,6 +737,24 @@ pub async fn erase(conn: &mut Conn, user_id: &str) -> Result<Option<Erasure>> {
     .execute(&mut *conn)
     .await?
     .rows_affected();
+    // Hulpvraag en aanbod, as a volunteer: the profile goes; a waiting or accepted proposal is
+    // withdrawn and its request open again (for the next candidate); notes they wrote are emptied.
+    for statement in [
+        "UPDATE help_requests SET status = 'open', updated_at = $2 WHERE id IN \
+         (SELECT request_id FROM match_proposals WHERE volunteer_user_id = $1 \
+            AND status IN ('proposed', 'accepted'))",
+        "UPDATE match_proposals SET status = 'withdrawn', responded_at = COALESCE(responded_at, $2) \
+         WHERE volunteer_user_id = $1 AND status IN ('proposed', 'accepted')",
+        "UPDATE match_evaluations SET note = '' WHERE by_user_id = $1 AND at <= $2",
+        "UPDATE volunteer_blocks SET reason = '' WHERE volunteer_user_id = $1 AND created_at <= $2",
+        "DELETE FROM volunteer_profiles WHERE user_id = $1 AND created_at <= $2",
+    ] {
+        sqlx::query(statement)
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
     if let Some(pid) = &person_id {
         sqlx::query(
             "UPDATE people SET given_name = $2, family_name = '', email = NULL, phone = NULL, \
@@ -599,6 +807,20 @@ pub async fn erase(conn: &mut Conn, user_id: &str) -> Result<Option<Erasure>> {
             "DELETE FROM screening_links WHERE network_id IN {N}",
             "DELETE FROM signal_events WHERE signal_id IN (SELECT id FROM signals WHERE network_id IN {N})",
             "DELETE FROM signals WHERE network_id IN {N}",
+            // Hulpvraag en aanbod: the kring's requests lose their text and end (a waiting or
+            // accepted proposal is withdrawn); notes about them are emptied. The rows stay for
+            // the volunteers' own history. Then the markers can go.
+            "UPDATE match_proposals SET status = 'withdrawn', responded_at = COALESCE(responded_at, $2) \
+             WHERE status IN ('proposed', 'accepted') \
+               AND request_id IN (SELECT id FROM help_requests WHERE network_id IN {N})",
+            "UPDATE match_evaluations SET note = '' WHERE proposal_id IN (SELECT p.id FROM \
+             match_proposals p JOIN help_requests r ON r.id = p.request_id WHERE r.network_id IN {N})",
+            "UPDATE help_request_events SET note = '' \
+             WHERE request_id IN (SELECT id FROM help_requests WHERE network_id IN {N})",
+            "UPDATE help_requests SET description = '', marker_id = NULL, \
+             status = CASE WHEN status IN ('open', 'proposed', 'accepted') THEN 'cancelled' ELSE status END, \
+             updated_at = $2 WHERE network_id IN {N}",
+            "UPDATE volunteer_blocks SET reason = '' WHERE network_id IN {N}",
             "DELETE FROM help_request_markers WHERE network_id IN {N}",
             "DELETE FROM contacts WHERE network_id IN {N}",
             "UPDATE contact_plans SET ended_at = COALESCE(ended_at, $2) WHERE network_id IN {N}",

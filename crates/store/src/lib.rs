@@ -17,6 +17,7 @@ mod dialect;
 pub mod directory;
 pub mod identity;
 pub mod jobs;
+pub mod matching;
 mod migrate;
 pub mod network;
 pub mod postcodes;
