@@ -154,7 +154,8 @@ pub struct Event {
 
 /// A request's history, oldest first.
 pub async fn events(conn: &mut Conn, request_id: &str) -> Result<Vec<Event>> {
-    let rows: Vec<(String, Option<String>, Option<String>, String, i64)> = sqlx::query_as(
+    type EventRow = (String, Option<String>, Option<String>, String, i64);
+    let rows: Vec<EventRow> = sqlx::query_as(
         "SELECT status, proposal_id, by_user_id, note, at FROM help_request_events \
          WHERE request_id = $1 ORDER BY at, id",
     )

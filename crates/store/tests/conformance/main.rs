@@ -11,6 +11,7 @@ mod kring_agenda;
 mod kring_members;
 mod kring_situation;
 mod kring_timeline;
+mod matching;
 mod postcodes;
 mod schema;
 mod screening_signals;
