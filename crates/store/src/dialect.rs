@@ -26,16 +26,12 @@ impl Backend {
     }
 
     /// Run on every new connection. SQLite: write-ahead log (readers never block the writer),
-    /// enforced foreign keys, a busy timeout so concurrent writers wait instead of failing, and
-    /// a page cache of up to 64 MiB a connection instead of the default 2 MiB (the indexes of a
-    /// large database stay in memory: random inserts into `UNIQUE (network_id, cause)` and
-    /// the audit indexes do not read the same pages from the OS again and again).
+    /// enforced foreign keys, and a busy timeout so concurrent writers wait instead of failing.
     pub(crate) fn connection_setup(self) -> Option<&'static str> {
         match self {
             Backend::Sqlite => Some(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                 PRAGMA cache_size = -65536;",
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
             ),
             Backend::Postgres => None,
         }
