@@ -1030,3 +1030,13 @@ describe('signaleren: contact', () => {
     }
   });
 });
+
+// --- matching-requests (helper A: help requests and the coordinator proposal page) ---
+
+// (end of matching-requests)
+
+// --
+
+// --- matching-volunteers (helper B: volunteer profile, intake, accept page) ---
+
+// (end of matching-volunteers)

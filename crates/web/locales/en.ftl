@@ -1723,3 +1723,13 @@ screening-mail-calls-body = { $count ->
    *[other] Today { $count } caregivers are waiting for your contact (or have been waiting longer). Log in to see who:
 }
 screening-mail-calls-footer = You receive this message because you keep in touch with caregivers in Mantelkring. You receive it at most once a day.
+
+## matching-requests (help requests, coordinator: requests.rs, coordinator.rs)
+
+# (end of matching-requests)
+
+# --
+
+## matching-volunteers (volunteer profile, intake, proposals, answers: volunteer.rs, answer.rs)
+
+# (end of matching-volunteers)

@@ -1724,3 +1724,13 @@ screening-mail-calls-body = { $count ->
    *[other] Vandaag wachten { $count } mantelzorgers op uw contact (of wachten al langer). Wie het zijn, ziet u na het inloggen:
 }
 screening-mail-calls-footer = U krijgt dit bericht omdat u in Mantelkring contact houdt met mantelzorgers. U krijgt het hoogstens één keer per dag.
+
+## matching-requests (help requests, coordinator: requests.rs, coordinator.rs)
+
+# (end of matching-requests)
+
+# --
+
+## matching-volunteers (volunteer profile, intake, proposals, answers: volunteer.rs, answer.rs)
+
+# (end of matching-volunteers)

@@ -18,6 +18,7 @@ pub mod hsds;
 pub mod i18n;
 pub mod identity;
 pub mod log_search;
+pub mod matching;
 pub mod my_data;
 pub mod network;
 pub mod pages;
@@ -142,6 +143,7 @@ pub fn router(
         .merge(directory::routes())
         .merge(network::routes())
         .merge(screening::routes())
+        .merge(matching::routes())
         .merge(hsds::routes())
         .merge(api_routes)
         .merge(api::reference::routes())
