@@ -19,6 +19,7 @@ mod kring_fhir;
 mod kring_members;
 mod kring_situation;
 mod kring_timeline;
+mod matching_demo;
 mod openapi;
 mod postcodes;
 mod readiness;
