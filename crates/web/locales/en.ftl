@@ -325,6 +325,11 @@ outcome-success = succeeded
 outcome-failure = failed
 outcome-denied = refused
 my-data-nothing = Nothing.
+my-data-checks = My checks (burden)
+my-data-check-complete = { $instrument }: score { $score }
+my-data-check-draft = { $instrument }: not finished
+my-data-signals = Signals about me
+my-data-contacts = Contact with me
 
 ## Consents
 consents-title = Consents

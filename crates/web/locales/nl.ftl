@@ -326,6 +326,11 @@ outcome-success = gelukt
 outcome-failure = mislukt
 outcome-denied = geweigerd
 my-data-nothing = Niets.
+my-data-checks = Mijn checks (belasting)
+my-data-check-complete = { $instrument }: score { $score }
+my-data-check-draft = { $instrument }: nog niet af
+my-data-signals = Signalen over mij
+my-data-contacts = Contact met mij
 
 ## Toestemmingen
 consents-title = Toestemmingen

@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use mantelkring_core::access::{Action, DataCategory, Relationship, Resource};
+use mantelkring_core::screening::{ContactKind, Rule, SignalStatus};
 use mantelkring_store::{StoreError, Tx, avg, network};
 use serde::Deserialize;
 
@@ -304,6 +305,71 @@ pub async fn overview(
             )
         })
         .collect();
+    // Signaleren: the checks (with score where complete), signals and contacts about me.
+    let checks: Vec<String> = export
+        .checks
+        .iter()
+        .map(|c| {
+            let name = state
+                .settings()
+                .instruments
+                .get(&c.instrument)
+                .map_or_else(|| c.instrument.clone(), |i| i.name.clone());
+            match (c.score, c.completed_at) {
+                (Some(score), Some(at)) => format!(
+                    "{} — {}",
+                    format_time(at),
+                    tr.t2(
+                        "my-data-check-complete",
+                        ("instrument", &name),
+                        ("score", &score.to_string()),
+                    )
+                ),
+                _ => format!(
+                    "{} — {}",
+                    format_time(c.started_at),
+                    tr.t1("my-data-check-draft", "instrument", &name)
+                ),
+            }
+        })
+        .collect();
+    let signals: Vec<String> = export
+        .signals
+        .iter()
+        .map(|sig| {
+            let status = SignalStatus::parse(&sig.status)
+                .map(|st| crate::screening::signals::status_label(tr, st))
+                .unwrap_or_else(|| sig.status.clone());
+            let mut line = format!(
+                "{} — {} ({status})",
+                format_time(sig.raised_at),
+                crate::screening::signals::rule_label(tr, Rule::parse(&sig.rule)),
+            );
+            if !sig.note.is_empty() {
+                line.push_str(&format!(": {}", sig.note));
+            }
+            line
+        })
+        .collect();
+    let contacts: Vec<String> = export
+        .contacts
+        .iter()
+        .rev()
+        .map(|c| {
+            let kind = ContactKind::parse(&c.kind)
+                .map(|k| crate::screening::contacts::kind_label(tr, k))
+                .unwrap_or_else(|| c.kind.clone());
+            let mut line = format!(
+                "{} — {kind}, {}",
+                format_time(c.happened_at),
+                role_name(&request, &c.by_role)
+            );
+            if !c.note.is_empty() {
+                line.push_str(&format!(": {}", c.note));
+            }
+            line
+        })
+        .collect();
     Ok(Html(
         OverviewPage {
             page: request.page("my-data-overview-title"),
@@ -315,6 +381,9 @@ pub async fn overview(
                 ("my-data-members", members),
                 ("my-data-member-of", member_of),
                 ("consents-title", consents),
+                ("my-data-checks", checks),
+                ("my-data-signals", signals),
+                ("my-data-contacts", contacts),
                 ("access-log-title", accesses),
                 ("my-data-events", events),
             ]

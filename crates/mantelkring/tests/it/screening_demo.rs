@@ -185,3 +185,34 @@ async fn the_demo_has_trends_signals_and_a_call_list() {
         assert_eq!(history, &again, "deterministic");
     }
 }
+
+/// "Mijn gegevens" as a readable page holds Ria's checks with their scores, the signals and
+/// the contacts about her (the JSON download has them too); Sanne's page shows none of Ria's.
+#[tokio::test]
+async fn my_data_shows_my_checks_signals_and_contacts_and_nobody_elses() {
+    let app = TestApp::sqlite().await;
+    demo::seed(&app.store).await.unwrap();
+    let ria = crate::identity::Browser::new(&app);
+    ria.login_as(Role::Caregiver).await;
+    let page = ria.get("/mijn-gegevens/overzicht").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    for expected in [
+        "Mijn checks (belasting)",
+        "Signalen over mij",
+        "Contact met mij",
+        "Mantelzorgtest (Caregiver Strain Index, CSI)",
+        ": score ",
+        "— Telefoon, ",
+    ] {
+        assert!(html.contains(expected), "Ria's overview lacks {expected:?}");
+    }
+    let sanne = crate::identity::Browser::new(&app);
+    sanne.login_as(Role::NetworkMember).await;
+    let page = sanne.get("/mijn-gegevens/overzicht").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Mijn checks (belasting)"));
+    assert!(!html.contains(": score "), "Sanne has no checks of her own");
+    assert!(!html.contains("— Telefoon, "), "nor contacts");
+}
