@@ -20,6 +20,7 @@ mod kring_members;
 mod kring_situation;
 mod kring_timeline;
 mod matching_answers;
+mod matching_demo;
 mod matching_volunteers;
 mod openapi;
 mod postcodes;
