@@ -1039,4 +1039,69 @@ describe('signaleren: contact', () => {
 
 // --- matching-volunteers (helper B: volunteer profile, intake, accept page) ---
 
+
+const VOLUNTEER = { email: 'youssef.amrani@demo.mantelkring.nl', password: 'demo-mantelkring-2026' };
+const VOLUNTEER_COORDINATOR = { email: 'peter.bakker@demo.mantelkring.nl', password: 'demo-mantelkring-2026', totp: 'DEMOCOORDINATORMANTELKRINGAAAAAA' };
+
+describe('matching: volunteers', () => {
+  test('matching: the answer page of the e-mail link, without an account', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // scripts/test reads the link from the demo banner; without it this test fails, never skips.
+    const link = process.env.ANSWER_LINK;
+    assert.ok(link, 'ANSWER_LINK is not set (scripts/test reads it from the demo output)');
+    await context.clearCookies();
+    const { page, requests } = await openPage(360);
+    try {
+      for (const width of WIDTHS) {
+        await page.setViewportSize({ width, height: HEIGHT });
+        // Only GETs: the link stays usable (a GET never answers).
+        const response = await page.goto(urlFor(`${link}?keuze=ja`), { waitUntil: 'load' });
+        await t.test(`antwoord: status 200 at ${width}px`, () => assert.equal(response.status(), 200));
+        const text = await page.textContent('main');
+        assert.ok(text.includes('Kunt u helpen?'), 'the answer page');
+        assert.ok(await page.isVisible('#keuze-ja'), 'the yes button');
+        assert.ok(await page.isVisible('#keuze-nee'), 'the no button');
+        await checkPage(t, page, requests, 'hulp-antwoord', width);
+      }
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+
+  test('matching: the volunteer profile and proposals, as Youssef', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(360);
+    try {
+      await logIn(page, VOLUNTEER);
+      await page.goto(urlFor('/vrijwilliger/voorstellen'), { waitUntil: 'load' });
+      const proposal = await page.getAttribute('main a[href^="/vrijwilliger/voorstellen/"]', 'href');
+      assert.ok(proposal, 'Youssef has a proposal (demo)');
+      await sweep(t, page, requests, [
+        ['vrijwilliger-profiel', '/vrijwilliger/profiel'],
+        ['vrijwilliger-voorstellen', '/vrijwilliger/voorstellen'],
+        ['vrijwilliger-voorstel', proposal],
+      ]);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+
+  test('matching: the intake list, as the volunteer coordinator with TOTP', { timeout: 2 * TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(360);
+    try {
+      await logInFresh(page, VOLUNTEER_COORDINATOR);
+      await page.goto(urlFor('/vrijwilligers/intake'), { waitUntil: 'load' });
+      const form = await page.getAttribute('main a[href^="/vrijwilligers/intake/"]', 'href');
+      const paths = [['vrijwilligers-intake', '/vrijwilligers/intake']];
+      if (form) paths.push(['vrijwilligers-intake-formulier', form]);
+      await sweep(t, page, requests, paths);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+});
+
 // (end of matching-volunteers)

@@ -76,6 +76,20 @@ const DIRECTORY_FRESHNESS: NavItem = NavItem {
     label_key: "nav-directory-freshness",
 };
 
+/// Hulpvraag en aanbod: the volunteer's proposals and profile, the coordinator's intake.
+const VOLUNTEER_PROPOSALS: NavItem = NavItem {
+    href: "/vrijwilliger/voorstellen",
+    label_key: "matching-vol-nav-proposals",
+};
+const VOLUNTEER_PROFILE: NavItem = NavItem {
+    href: "/vrijwilliger/profiel",
+    label_key: "matching-vol-nav-profile",
+};
+const VOLUNTEER_INTAKE: NavItem = NavItem {
+    href: "/vrijwilligers/intake",
+    label_key: "matching-vol-nav-intake",
+};
+
 /// Who is looking: not logged in, or logged in with the roles they hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visitor<'a> {
@@ -111,6 +125,13 @@ pub fn menu_for(visitor: Visitor<'_>) -> Vec<NavItem> {
         }
         if holds(Role::Professional) {
             items.push(REGISTER_CAREGIVER);
+        }
+        if holds(Role::Volunteer) {
+            items.push(VOLUNTEER_PROPOSALS);
+            items.push(VOLUNTEER_PROFILE);
+        }
+        if holds(Role::VolunteerCoordinator) {
+            items.push(VOLUNTEER_INTAKE);
         }
         if holds(Role::OrganisationEditor) {
             items.push(DIRECTORY_EDITING);
@@ -177,6 +198,22 @@ mod tests {
             );
         }
         assert!(!menu_for(Visitor::Anonymous).contains(&CALLS));
+    }
+
+    #[test]
+    fn volunteers_see_their_proposals_and_profile_and_coordinators_the_intake() {
+        for role in Role::ALL {
+            let menu = menu_for(Visitor::User(std::slice::from_ref(&role)));
+            let volunteer = role == Role::Volunteer;
+            assert_eq!(menu.contains(&VOLUNTEER_PROPOSALS), volunteer, "{role:?}");
+            assert_eq!(menu.contains(&VOLUNTEER_PROFILE), volunteer, "{role:?}");
+            assert_eq!(
+                menu.contains(&VOLUNTEER_INTAKE),
+                role == Role::VolunteerCoordinator,
+                "{role:?}"
+            );
+        }
+        assert!(!menu_for(Visitor::Anonymous).contains(&VOLUNTEER_PROFILE));
     }
 
     #[test]

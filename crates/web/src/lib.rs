@@ -165,6 +165,7 @@ pub fn router(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::http::Request<_>| {
                     let path = screening::links::log_path(request.uri().path());
+                    let path = matching::answer_log_path(&path).into_owned();
                     tracing::info_span!("request", method = %request.method(), path = %path)
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),

@@ -292,6 +292,31 @@ async fn step(
     Ok(())
 }
 
+/// The proposal of an answer link's secret (only its hash is stored), whatever its status: the
+/// link's page shows it without answering (a GET never changes anything).
+pub async fn by_link(conn: &mut Conn, secret: &str) -> Result<Option<Proposal>> {
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE token_hash = $1"
+    )))
+    .bind(token_hash(secret.trim()))
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(from_row).transpose()
+}
+
+/// The sides that have evaluated a proposal.
+pub async fn evaluated_sides(conn: &mut Conn, proposal_id: &str) -> Result<Vec<Side>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT side FROM match_evaluations WHERE proposal_id = $1 ORDER BY side")
+            .bind(proposal_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(s,)| Side::from_code(&s))
+        .collect())
+}
+
 /// The volunteer answers their own waiting proposal in the app (before its answer time).
 pub async fn answer(
     conn: &mut Conn,

@@ -17,6 +17,8 @@ mod coordinator;
 mod requests;
 mod volunteer;
 
+pub use answer::log_path as answer_log_path;
+
 use crate::AppState;
 use axum::Router;
 
