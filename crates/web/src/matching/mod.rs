@@ -13,12 +13,14 @@
 //! - `answer.rs`: `/hulp/antwoord/{token}`: accepting or declining through the e-mail's link.
 
 mod answer;
-mod coordinator;
+pub mod coordinator;
 mod requests;
 mod volunteer;
 
 use crate::AppState;
 use axum::Router;
+
+pub use requests::may_create as may_create_request;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
