@@ -19,6 +19,8 @@ mod kring_fhir;
 mod kring_members;
 mod kring_situation;
 mod kring_timeline;
+mod matching_coordinator;
+mod matching_requests;
 mod openapi;
 mod postcodes;
 mod readiness;
