@@ -176,6 +176,8 @@ pub struct Seeded {
     pub kring: crate::demo_kring::KringSeeded,
     /// Signaleren: checks, contact plans, contacts and signals (`demo_screening`).
     pub screening: crate::demo_screening::ScreeningSeeded,
+    /// Hulpvraag en aanbod: volunteers, requests and proposals (`demo_matching`).
+    pub matching: crate::demo_matching::MatchingSeeded,
 }
 
 /// Fills an empty, migrated store with the demo region, in one transaction.
@@ -306,6 +308,27 @@ pub async fn seed(store: &Store) -> Result<Seeded, StoreError> {
     )
     .await?;
 
+    // Hulpvraag en aanbod: volunteers and help requests (after the kring, whose tasks marked
+    // "hulp gezocht" it escalates).
+    let user_of = |role: Role| {
+        ACCOUNTS
+            .iter()
+            .position(|a| a.role == role)
+            .map(|i| users[i].clone())
+            .ok_or_else(|| StoreError::Conflict(format!("no demo account for {role:?}")))
+    };
+    let matching = crate::demo_matching::seed(
+        &mut tx,
+        &crate::demo_matching::MatchingInput {
+            now,
+            region_id: &region.id,
+            password_hash: &password_hash,
+            youssef_user_id: &user_of(Role::Volunteer)?,
+            coordinator_user_id: &user_of(Role::VolunteerCoordinator)?,
+        },
+    )
+    .await?;
+
     // A first e-mail through the job queue, so the demo shows mail arriving in DATA_DIR/mail.
     let welcome = EmailJob {
         to: "beheer@demo.mantelkring.nl".into(),
@@ -322,6 +345,7 @@ pub async fn seed(store: &Store) -> Result<Seeded, StoreError> {
         caregiver_person_id: people[ria].clone(),
         kring,
         screening,
+        matching,
     })
 }
 
@@ -369,6 +393,20 @@ pub fn banner(url: &str, data_dir: &Path, mail_dir: &Path, seeded: &Seeded) -> S
         "Signaleren: {} checks, {} contactplannen / contact plans, {} signalen / signals; \
          bellijst van Marieke / Marieke's call list: {url}/bellen\n",
         seeded.screening.checks, seeded.screening.plans, seeded.screening.signals
+    ));
+    let m = &seeded.matching;
+    out.push_str(&format!(
+        "Hulpvraag en aanbod / help requests: {} vrijwilligers / volunteers ({} wachten op intake \
+         / awaiting intake), {} open hulpvragen / open requests ({} uit de kring-agenda / from \
+         kring tasks), {} voorstellen / proposals; koppelen / matching (Peter): \
+         {url}/vrijwilligers/koppelen\n  antwoordlink van Youssef / Youssef's answer link: \
+         {url}/hulp/antwoord/{}\n",
+        m.volunteers,
+        m.awaiting_intake,
+        m.open_requests,
+        m.escalated,
+        m.proposals,
+        m.youssef_answer_secret
     ));
     out.push_str("\nStoppen / stop: Ctrl-C\n");
     out

@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_kring;
 pub mod demo_map;
+pub mod demo_matching;
 pub mod demo_screening;
 pub mod hsds_io;
 pub mod import;

@@ -20,6 +20,7 @@ mod kring_members;
 mod kring_situation;
 mod kring_timeline;
 mod matching_coordinator;
+mod matching_demo;
 mod matching_requests;
 mod openapi;
 mod postcodes;

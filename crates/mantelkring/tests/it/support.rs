@@ -171,7 +171,17 @@ pub async fn reset_ria_kring(store: &Store, ria_person: &str) {
         .unwrap();
     let keep = "(SELECT u.id FROM users u WHERE u.email IN \
                 ('marieke.jansen@demo.mantelkring.nl', 'sanne.devries@demo.mantelkring.nl'))";
-    // What the demo stories wrote, in every network (the tests count rows).
+    // What the demo stories wrote, in every network (the tests count rows): first the demo's
+    // help requests, some of which are linked both ways to kring tasks.
+    for statement in [
+        "UPDATE network_tasks SET help_request_id = NULL",
+        "DELETE FROM match_evaluations",
+        "DELETE FROM help_request_events",
+        "DELETE FROM match_proposals",
+        "DELETE FROM help_requests",
+    ] {
+        sqlx::query(statement).execute(&mut *tx).await.unwrap();
+    }
     for table in [
         "network_task_signups",
         "network_tasks",
