@@ -1033,6 +1033,66 @@ describe('signaleren: contact', () => {
 
 // --- matching-requests (helper A: help requests and the coordinator proposal page) ---
 
+const VOLUNTEER_COORDINATOR = { email: 'peter.bakker@demo.mantelkring.nl', password: 'demo-mantelkring-2026', totp: 'DEMOCOORDINATORMANTELKRINGAAAAAA' };
+
+describe('matching: the coordinator and help requests', () => {
+  test("the coordinator's proposal page /vrijwilligers/koppelen and a request with its candidates at 1280 and 360 px", { timeout: 4 * TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(1280);
+    try {
+      await logInFresh(page, VOLUNTEER_COORDINATOR);
+      const response = await page.goto(urlFor('/vrijwilligers/koppelen'), { waitUntil: 'load' });
+      assert.equal(response.status(), 200);
+      const ticks = page.locator('input[name="koppel"][type="checkbox"]');
+      const count = await ticks.count();
+      assert.ok(count > 0, 'the batch proposes pairs for the demo region');
+      assert.equal(await page.locator('input[name="koppel"]:checked').count(), count, 'all ticked');
+      const total = await page.textContent('main p.mk-strong');
+      assert.match(total, /Totale score \d+ over \d+ koppelingen/);
+      const why = await page.textContent('main table tbody tr td:nth-child(4)');
+      assert.match(why, / km/, `the why-line: ${why}`);
+      assert.ok(await page.$('main form button[type=submit]:text("Verstuur voorstellen")'), 'one send button');
+      // A request of the batch: its page ranks the candidates.
+      const requestPage = await page.getAttribute('main table tbody tr td:nth-child(2) a', 'href');
+      assert.match(requestPage, /^\/hulpvragen\/[0-9a-f-]{36}$/);
+      await page.goto(urlFor(requestPage), { waitUntil: 'load' });
+      assert.ok(await page.locator('section[aria-labelledby="kandidaten"] li').count() > 0, 'ranked candidates');
+      assert.ok(await page.$('button:text("Voorstel sturen")'), 'a send button per candidate');
+      await sweep(t, page, requests, [
+        ['matching-koppelen', '/vrijwilligers/koppelen'],
+        ['matching-hulpvragen-regio', '/vrijwilligers/hulpvragen'],
+        ['matching-hulpvraag-kandidaten', requestPage],
+      ]);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+
+  test("the caregiver's help requests and the form, at 1280 and 360 px", { timeout: 2 * TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(1280);
+    try {
+      await logIn(page, CAREGIVER);
+      const overview = await kringOverview(page);
+      assert.ok(await page.$(`a[href="${overview}/hulpvragen"]`), 'the kring tabs lead to the help requests');
+      await sweep(t, page, requests, [
+        ['matching-hulpvragen-kring', `${overview}/hulpvragen`],
+        ['matching-hulpvraag-nieuw', `${overview}/hulpvragen/nieuw`],
+      ]);
+      // Sending the form without a kind of help: the message, and the page stays accessible.
+      await page.setViewportSize({ width: 360, height: HEIGHT });
+      await page.goto(urlFor(`${overview}/hulpvragen/nieuw`), { waitUntil: 'load' });
+      await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
+      assert.ok((await page.textContent('.mk-error-summary')).includes('Kies de soort hulp.'));
+      await checkPage(t, page, requests, 'matching-hulpvraag-fout', 360);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+});
+
 // (end of matching-requests)
 
 // --

@@ -15,6 +15,7 @@ pub mod import;
 pub mod kring_digest;
 pub mod kring_unfilled;
 pub mod mail;
+pub mod matching_expiry;
 pub mod screening_reminders;
 pub mod screening_signals;
 pub mod worker;

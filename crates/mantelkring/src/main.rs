@@ -208,6 +208,9 @@ enum JobsAction {
     /// Signaleren: e-mail each caller how many contacts are due today ("Wie bel ik vandaag?"),
     /// now instead of waiting for the morning run; at most once a day per caller
     CallReminders,
+    /// Hulpvraag en aanbod: expire the proposals not answered in time and propose each of their
+    /// requests to the next candidate (with the e-mail), now instead of waiting for the worker
+    MatchingExpiry,
 }
 
 fn init_logging(config: &Config) {
@@ -396,6 +399,15 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
                     println!(
                         "belherinneringen in de wachtrij / call reminders queued: {} e-mail(s) over {} contact(en)",
                         done.callers, done.contacts
+                    );
+                    ExitCode::SUCCESS
+                }
+                JobsAction::MatchingExpiry => {
+                    let done =
+                        mantelkring::matching_expiry::run(&store, &config.public_url).await?;
+                    println!(
+                        "hulpvragen: {} voorstel(len) verlopen, {} opnieuw voorgesteld / {} proposal(s) expired, {} proposed again",
+                        done.expired, done.proposed, done.expired, done.proposed
                     );
                     ExitCode::SUCCESS
                 }

@@ -136,6 +136,17 @@ impl Worker {
                 );
                 Ok(())
             }
+            crate::matching_expiry::KIND => {
+                let done = crate::matching_expiry::run(&self.store, &self.public_url)
+                    .await
+                    .map_err(|e| MailError::Transient(e.to_string()))?;
+                tracing::info!(
+                    expired = done.expired,
+                    proposed = done.proposed,
+                    "hulpvragen: unanswered proposals moved on"
+                );
+                Ok(())
+            }
             crate::kring_digest::KIND => {
                 let done = crate::kring_digest::run(&self.store, &self.public_url, now_ms())
                     .await
@@ -210,16 +221,33 @@ impl Worker {
         }
     }
 
+    /// Queues the matching expiry pass unless one is waiting (at start and every
+    /// [`crate::matching_expiry::EVERY`]); a failure is logged and retried the next time.
+    pub async fn schedule_matching_expiry(&self) {
+        let kind = crate::matching_expiry::KIND;
+        match jobs::enqueue_unless_pending(&self.store, kind, &serde_json::json!({}), 3).await {
+            Ok(Some(_)) => self.wakeup.notify_one(),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "hulpvragen: expiry pass not queued"),
+        }
+    }
+
     /// Runs jobs until `shutdown` becomes true; a job in progress is finished first. Every
     /// [`RECURRING_EVERY`] (the first time one period after start, when `Application::build` has
     /// just done it) it queues the recurring jobs.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut next_recurring = Instant::now() + RECURRING_EVERY;
+        let mut next_expiry = Instant::now() + crate::matching_expiry::EVERY;
         self.schedule_kring_unfilled().await;
         self.schedule_screening_signals().await;
+        self.schedule_matching_expiry().await;
         loop {
             if *shutdown.borrow() {
                 return;
+            }
+            if Instant::now() >= next_expiry {
+                next_expiry = Instant::now() + crate::matching_expiry::EVERY;
+                self.schedule_matching_expiry().await;
             }
             if Instant::now() >= next_recurring {
                 next_recurring = Instant::now() + RECURRING_EVERY;

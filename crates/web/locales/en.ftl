@@ -1731,6 +1731,240 @@ screening-mail-calls-footer = You receive this message because you keep in touch
 
 ## matching-requests (help requests, coordinator: requests.rs, coordinator.rs)
 
+matching-req-tab = Help requests
+matching-req-list-title = Help requests
+matching-req-list-heading = Help requests for { $name }
+matching-req-list-intro = Is something not working out within the circle? Then ask for a volunteer. The volunteer centre looks for someone who fits.
+matching-req-list-empty = There are no help requests yet.
+matching-req-new-link = Ask for a volunteer
+matching-req-from-task = From the circle's agenda
+matching-req-new-title = Ask for a volunteer
+matching-req-edit-title = Change help request
+matching-req-new-submit = Send help request
+matching-req-edit-submit = Save changes
+matching-req-form-intro = Say what is needed and when. A volunteer first sees only the first name, the neighbourhood and the task. The volunteer sees the address only after saying yes.
+matching-req-back = Back
+matching-req-back-list = Back to the help requests
+matching-req-back-home = To the home page
+matching-req-choose = Choose…
+matching-req-field-type = Kind of help
+matching-req-field-description = What is needed?
+matching-req-hint-description = Do not write medical details. At most 2000 characters.
+matching-req-field-recurrence = How often?
+matching-req-once = Once
+matching-req-weekly = Every week
+matching-req-field-date = Date (the first time)
+matching-req-hint-date = For example 24-11-2026.
+matching-req-field-windows = When can it happen?
+matching-req-hint-windows = Give at least one time. Leave the day empty for the day of the date.
+matching-req-field-day = Day { $n }
+matching-req-field-from = From { $n }
+matching-req-field-to = Until { $n }
+matching-req-day-of-date = The day of the date
+matching-req-field-duration = How long does it take? (minutes)
+matching-req-hint-duration = Between 1 and 720 minutes.
+matching-req-field-postcode = Postcode
+matching-req-hint-postcode = For example 2312 AB. The volunteer only sees the four digits.
+matching-req-field-distance = How far away may the volunteer live? (km)
+matching-req-hint-distance = Between 0.5 and 50 km.
+matching-req-field-needs = What must the volunteer be able to do or have?
+matching-req-needs-car-long = A car
+matching-req-needs-vog-long = A valid VOG (certificate of conduct)
+matching-req-field-language = Language the volunteer must speak
+matching-req-language-none = No preference
+matching-req-field-urgency = How soon?
+matching-req-err-type = Choose the kind of help.
+matching-req-err-description-long = The description is too long (at most 2000 characters).
+matching-req-err-control = This text contains characters that are not allowed.
+matching-req-err-recurrence = Choose once or every week.
+matching-req-err-date = Enter a valid date, for example 24-11-2026.
+matching-req-err-date-past = The date is in the past.
+matching-req-err-date-far = The date is more than a year ahead.
+matching-req-err-day = Choose a day.
+matching-req-err-time = Enter a time like 09:30.
+matching-req-err-end-before-start = The end time must be after the start time.
+matching-req-err-no-window = Give at least one time when the help can happen.
+matching-req-err-once-day = For a one-off request the times belong to the day of the date.
+matching-req-err-duration = Enter the duration in minutes (1 to 720).
+matching-req-err-duration-window = The help takes longer than the times you gave.
+matching-req-err-postcode = Enter a valid postcode, for example 2312 AB.
+matching-req-err-distance = Enter a distance between 0.5 and 50 km.
+matching-req-err-needs = We do not know this requirement.
+matching-req-err-language = Choose a language from the list.
+matching-req-err-urgency = Choose how soon the help is needed.
+matching-req-err-not-open = This help request can no longer be changed: a volunteer has already been asked.
+matching-req-err-no-postcode = We do not know the caregiver's postcode. Make the help request with the form.
+matching-req-err-no-task = This task does not exist (any more) in the agenda.
+matching-req-problem-title = This did not work
+matching-req-type-boodschappen = Groceries
+matching-req-type-vervoer = Transport to an appointment
+matching-req-type-gezelschap = Company or sitting (respite)
+matching-req-type-klussen = Odd jobs
+matching-req-type-tuin = Garden
+matching-req-type-administratie = Paperwork
+matching-req-type-maaltijd = Meal
+matching-req-type-digitale-hulp = Digital help
+matching-req-type-wandelen = Walking
+matching-req-type-anders = Other
+matching-req-skill-dementie = Experience with dementia
+matching-req-skill-ehbo = First-aid certificate
+matching-req-skill-rolstoel = Experience with a wheelchair
+matching-req-skill-ggz = Experience with mental health problems
+matching-req-lang-nl = Dutch
+matching-req-lang-fy = Frisian
+matching-req-lang-en = English
+matching-req-lang-de = German
+matching-req-lang-fr = French
+matching-req-lang-es = Spanish
+matching-req-lang-pt = Portuguese
+matching-req-lang-tr = Turkish
+matching-req-lang-ar = Arabic
+matching-req-lang-ber = Tamazight (Berber)
+matching-req-lang-pl = Polish
+matching-req-lang-uk = Ukrainian
+matching-req-lang-pap = Papiamento
+matching-req-lang-ti = Tigrinya
+matching-req-lang-so = Somali
+matching-req-urgency-normaal = Normal
+matching-req-urgency-binnenkort = Soon
+matching-req-urgency-dringend = Urgent
+matching-req-status = Status
+matching-req-status-open = Open
+matching-req-status-proposed = Volunteer asked
+matching-req-status-accepted = Volunteer found
+matching-req-status-done = Done
+matching-req-status-evaluated = Evaluated
+matching-req-status-cancelled = Cancelled
+matching-req-when-once = Once, on { $date }
+matching-req-when-weekly = Every week, from { $date }
+matching-req-needs-car = car
+matching-req-needs-vog = VOG
+matching-req-needs-language = speaks { $language }
+matching-req-needs-none = No special requirements
+matching-req-minutes = { $count ->
+    [one] 1 minute
+   *[other] { $count } minutes
+}
+matching-req-km = { $km } km
+matching-req-page-title = Help request
+matching-req-page-heading = Help request: { $type }
+matching-req-limited = You only see the first name, the neighbourhood, the task and the time. You see the address only after you say yes.
+matching-req-fact-for = For
+matching-req-fact-where = Neighbourhood
+matching-req-fact-when = When
+matching-req-fact-times = Times
+matching-req-fact-duration = Duration
+matching-req-fact-needs = Requirements
+matching-req-fact-urgency = How soon
+matching-req-fact-distance = Distance at most
+matching-req-edit-link = Change
+matching-req-cancel = Cancel help request
+matching-req-history = History
+matching-req-done-created = The help request has been sent to the volunteer centre.
+matching-req-done-updated = The changes have been saved.
+matching-req-done-cancelled = The help request has been cancelled.
+matching-req-done-escalated = The task has been passed on to the volunteer centre as a help request.
+matching-req-escalate = Ask for a volunteer
+matching-req-escalate-type = Kind of help
+matching-req-escalated = Help request sent out
+matching-req-escalated-link = View the help request
+matching-coord-overview-title = Help requests in the region
+matching-coord-overview-intro = All help requests of your region: open, waiting for an answer, accepted and finished.
+matching-coord-batch-link = Proposal for all open help requests
+matching-coord-open-count = { $count ->
+    [0] No open help requests
+    [one] 1 open help request
+   *[other] { $count } open help requests
+}
+matching-coord-none = None.
+matching-coord-waiting = Waiting for the volunteer's answer
+matching-coord-accepted = The volunteer said yes
+matching-coord-other = Earlier proposals
+matching-coord-answer-by = Answer by { $moment }
+matching-coord-proposed-at = asked on { $moment }
+matching-coord-proposal-proposed = Asked
+matching-coord-proposal-accepted = Said yes
+matching-coord-proposal-declined = Said no
+matching-coord-proposal-expired = No answer
+matching-coord-proposal-withdrawn = Withdrawn
+matching-coord-proposal-done = Done
+matching-coord-proposal-no-show = Did not come
+matching-coord-back-overview = Back to the help requests in the region
+matching-coord-proposals = Proposals to volunteers
+matching-coord-no-proposals = No volunteer has been asked yet.
+matching-coord-step-withdraw = Withdraw proposal
+matching-coord-step-done = Help was given
+matching-coord-step-no-show = Did not come
+matching-coord-candidates = Volunteers who fit
+matching-coord-candidates-intro = The best ten, with why they fit. Only volunteers who meet every requirement are listed.
+matching-coord-not-ranked = We do not know where this postcode is. Find a volunteer yourself.
+matching-coord-no-candidates = No volunteer fits right now.
+matching-coord-score = Score { $score }
+matching-coord-send = Send proposal
+matching-coord-why-available = available { $day } { $part }
+matching-coord-part-ochtend = morning
+matching-coord-part-middag = afternoon
+matching-coord-part-avond = evening
+matching-coord-why-helped-before = helped before
+matching-coord-why-language = speaks { $language }
+matching-coord-why-car = has a car
+matching-coord-why-vog = valid VOG
+matching-coord-why-low-load = has room
+matching-coord-batch-title = Matching proposal
+matching-coord-batch-intro = This proposal gives the highest total score over all open help requests, without asking too much of any volunteer. Untick what you do not want to send.
+matching-coord-batch-empty = No match can be made right now.
+matching-coord-batch-total = Total score { $total } over { $count } matches.
+matching-coord-batch-caption = Proposed matches
+matching-coord-col-send = Send
+matching-coord-col-request = Help request
+matching-coord-col-volunteer = Volunteer
+matching-coord-col-why = Why
+matching-coord-col-score = Score
+matching-coord-batch-tick = Send { $what } to { $name }
+matching-coord-batch-submit = Send proposals
+matching-coord-unmatched = Help requests without a proposal
+matching-coord-unmatched-intro = For these help requests there is no volunteer right now (or that volunteer fits another request better).
+matching-coord-skipped-input = { $count ->
+    [one] 1 help request or volunteer was left out: the postcode is unknown.
+   *[other] { $count } help requests or volunteers were left out: the postcode is unknown.
+}
+matching-coord-sent-title = Proposals sent
+matching-coord-sent-count = { $count ->
+    [0] No proposal was sent.
+    [one] 1 proposal was sent.
+   *[other] { $count } proposals were sent.
+}
+matching-coord-sent-to = Asked: { $name }
+matching-coord-skipped-count = { $count ->
+    [one] 1 proposal was not sent, because something changed meanwhile
+   *[other] { $count } proposals were not sent, because something changed meanwhile
+}
+matching-coord-skip-not-open = Not sent: the help request is no longer open.
+matching-coord-skip-not-active = Not sent: the volunteer is no longer active.
+matching-coord-skip-no-match = Not sent: the volunteer no longer fits (or has no room left).
+matching-coord-skip-bad = Not sent: we cannot read this choice.
+matching-coord-batch-again = Make a new proposal
+matching-coord-err-none-ticked = Tick at least one match.
+matching-coord-err-no-proposal = This proposal does not belong to this help request.
+matching-coord-err-step = We do not know this step.
+matching-coord-done-sent = The proposal has been sent. The volunteer gets an e-mail.
+matching-coord-done-done = The help was given. Both sides can now give an evaluation.
+matching-coord-done-no-show = Recorded: the volunteer did not come. The help request is open again.
+matching-coord-done-withdrawn = The proposal has been withdrawn. The help request is open again.
+matching-coord-mail-subject = Can you help? { $what } in { $place }
+matching-coord-mail-greeting = Dear { $name },
+matching-coord-mail-ask = The volunteer centre asks whether you would like to help. This is what we know now:
+matching-coord-mail-what = What: { $what }
+matching-coord-mail-for = For: { $name }, { $area }
+matching-coord-mail-when = When: { $when }
+matching-coord-mail-times = Times: { $times }
+matching-coord-mail-duration = Duration: about { $minutes } minutes
+matching-coord-mail-description = What is needed:
+matching-coord-mail-yes = Yes, I am glad to help:
+matching-coord-mail-no = No, I cannot do this:
+matching-coord-mail-by = Please answer before { $moment }. After that we ask someone else.
+matching-coord-mail-privacy = You get the address and phone number only after you say yes.
+
 # (end of matching-requests)
 
 # --

@@ -1732,6 +1732,240 @@ screening-mail-calls-footer = U krijgt dit bericht omdat u in Mantelkring contac
 
 ## matching-requests (help requests, coordinator: requests.rs, coordinator.rs)
 
+matching-req-tab = Hulpvragen
+matching-req-list-title = Hulpvragen
+matching-req-list-heading = Hulpvragen voor { $name }
+matching-req-list-intro = Lukt iets niet binnen de kring? Vraag dan een vrijwilliger. De vrijwilligerscentrale zoekt iemand die past.
+matching-req-list-empty = Er zijn nog geen hulpvragen.
+matching-req-new-link = Vraag een vrijwilliger
+matching-req-from-task = Uit de agenda van de kring
+matching-req-new-title = Een vrijwilliger vragen
+matching-req-edit-title = Hulpvraag wijzigen
+matching-req-new-submit = Hulpvraag versturen
+matching-req-edit-submit = Wijzigingen opslaan
+matching-req-form-intro = Vertel wat er nodig is en wanneer. Een vrijwilliger ziet eerst alleen de voornaam, de wijk en de taak. Het adres ziet de vrijwilliger pas na ja zeggen.
+matching-req-back = Terug
+matching-req-back-list = Terug naar de hulpvragen
+matching-req-back-home = Naar de startpagina
+matching-req-choose = Kies…
+matching-req-field-type = Soort hulp
+matching-req-field-description = Wat is er nodig?
+matching-req-hint-description = Schrijf geen medische gegevens. Hoogstens 2000 tekens.
+matching-req-field-recurrence = Hoe vaak?
+matching-req-once = Eén keer
+matching-req-weekly = Elke week
+matching-req-field-date = Datum (de eerste keer)
+matching-req-hint-date = Bijvoorbeeld 24-11-2026.
+matching-req-field-windows = Wanneer kan het?
+matching-req-hint-windows = Geef minstens één tijd. Laat de dag leeg voor de dag van de datum.
+matching-req-field-day = Dag { $n }
+matching-req-field-from = Van { $n }
+matching-req-field-to = Tot { $n }
+matching-req-day-of-date = De dag van de datum
+matching-req-field-duration = Hoe lang duurt het? (minuten)
+matching-req-hint-duration = Tussen 1 en 720 minuten.
+matching-req-field-postcode = Postcode
+matching-req-hint-postcode = Bijvoorbeeld 2312 AB. De vrijwilliger ziet alleen de eerste vier cijfers.
+matching-req-field-distance = Hoe ver mag de vrijwilliger wonen? (km)
+matching-req-hint-distance = Tussen 0,5 en 50 km.
+matching-req-field-needs = Wat moet de vrijwilliger kunnen of hebben?
+matching-req-needs-car-long = Een auto
+matching-req-needs-vog-long = Een geldige VOG (Verklaring Omtrent het Gedrag)
+matching-req-field-language = Taal die de vrijwilliger moet spreken
+matching-req-language-none = Geen voorkeur
+matching-req-field-urgency = Hoe snel?
+matching-req-err-type = Kies de soort hulp.
+matching-req-err-description-long = De omschrijving is te lang (hoogstens 2000 tekens).
+matching-req-err-control = Deze tekst bevat tekens die niet kunnen.
+matching-req-err-recurrence = Kies één keer of elke week.
+matching-req-err-date = Vul een geldige datum in, bijvoorbeeld 24-11-2026.
+matching-req-err-date-past = De datum ligt in het verleden.
+matching-req-err-date-far = De datum ligt meer dan een jaar vooruit.
+matching-req-err-day = Kies een dag.
+matching-req-err-time = Vul een tijd in als 09:30.
+matching-req-err-end-before-start = De eindtijd moet na de begintijd liggen.
+matching-req-err-no-window = Geef minstens één tijd waarop de hulp kan.
+matching-req-err-once-day = Bij één keer horen de tijden bij de dag van de datum.
+matching-req-err-duration = Vul de duur in minuten in (1 tot 720).
+matching-req-err-duration-window = De hulp duurt langer dan de tijden die u gaf.
+matching-req-err-postcode = Vul een geldige postcode in, bijvoorbeeld 2312 AB.
+matching-req-err-distance = Vul een afstand in tussen 0,5 en 50 km.
+matching-req-err-needs = Deze eis kennen we niet.
+matching-req-err-language = Kies een taal uit de lijst.
+matching-req-err-urgency = Kies hoe snel de hulp nodig is.
+matching-req-err-not-open = Deze hulpvraag kan niet meer worden gewijzigd: er is al een vrijwilliger gevraagd.
+matching-req-err-no-postcode = We weten de postcode van de mantelzorger niet. Maak de hulpvraag met het formulier.
+matching-req-err-no-task = Deze taak bestaat niet (meer) in de agenda.
+matching-req-problem-title = Dit lukt niet
+matching-req-type-boodschappen = Boodschappen
+matching-req-type-vervoer = Vervoer naar een afspraak
+matching-req-type-gezelschap = Gezelschap of oppas (respijt)
+matching-req-type-klussen = Klussen
+matching-req-type-tuin = Tuin
+matching-req-type-administratie = Administratie
+matching-req-type-maaltijd = Maaltijd
+matching-req-type-digitale-hulp = Digitale hulp
+matching-req-type-wandelen = Wandelen
+matching-req-type-anders = Anders
+matching-req-skill-dementie = Ervaring met dementie
+matching-req-skill-ehbo = EHBO-diploma
+matching-req-skill-rolstoel = Ervaring met een rolstoel
+matching-req-skill-ggz = Ervaring met psychische kwetsbaarheid
+matching-req-lang-nl = Nederlands
+matching-req-lang-fy = Fries
+matching-req-lang-en = Engels
+matching-req-lang-de = Duits
+matching-req-lang-fr = Frans
+matching-req-lang-es = Spaans
+matching-req-lang-pt = Portugees
+matching-req-lang-tr = Turks
+matching-req-lang-ar = Arabisch
+matching-req-lang-ber = Tamazight (Berbers)
+matching-req-lang-pl = Pools
+matching-req-lang-uk = Oekraïens
+matching-req-lang-pap = Papiaments
+matching-req-lang-ti = Tigrinya
+matching-req-lang-so = Somalisch
+matching-req-urgency-normaal = Gewoon
+matching-req-urgency-binnenkort = Binnenkort
+matching-req-urgency-dringend = Dringend
+matching-req-status = Status
+matching-req-status-open = Open
+matching-req-status-proposed = Vrijwilliger gevraagd
+matching-req-status-accepted = Vrijwilliger gevonden
+matching-req-status-done = Uitgevoerd
+matching-req-status-evaluated = Geëvalueerd
+matching-req-status-cancelled = Geannuleerd
+matching-req-when-once = Eén keer, op { $date }
+matching-req-when-weekly = Elke week, vanaf { $date }
+matching-req-needs-car = auto
+matching-req-needs-vog = VOG
+matching-req-needs-language = spreekt { $language }
+matching-req-needs-none = Geen bijzondere eisen
+matching-req-minutes = { $count ->
+    [one] 1 minuut
+   *[other] { $count } minuten
+}
+matching-req-km = { $km } km
+matching-req-page-title = Hulpvraag
+matching-req-page-heading = Hulpvraag: { $type }
+matching-req-limited = U ziet alleen de voornaam, de wijk, de taak en de tijd. Het adres ziet u pas als u ja zegt.
+matching-req-fact-for = Voor
+matching-req-fact-where = Wijk
+matching-req-fact-when = Wanneer
+matching-req-fact-times = Tijden
+matching-req-fact-duration = Duur
+matching-req-fact-needs = Eisen
+matching-req-fact-urgency = Hoe snel
+matching-req-fact-distance = Afstand hoogstens
+matching-req-edit-link = Wijzigen
+matching-req-cancel = Hulpvraag annuleren
+matching-req-history = Geschiedenis
+matching-req-done-created = De hulpvraag is verstuurd naar de vrijwilligerscentrale.
+matching-req-done-updated = De wijzigingen zijn opgeslagen.
+matching-req-done-cancelled = De hulpvraag is geannuleerd.
+matching-req-done-escalated = De taak is als hulpvraag uitgezet bij de vrijwilligerscentrale.
+matching-req-escalate = Vraag een vrijwilliger
+matching-req-escalate-type = Soort hulp
+matching-req-escalated = Hulpvraag uitgezet
+matching-req-escalated-link = Bekijk de hulpvraag
+matching-coord-overview-title = Hulpvragen in de regio
+matching-coord-overview-intro = Alle hulpvragen van uw regio: open, wachtend op antwoord, geaccepteerd en afgerond.
+matching-coord-batch-link = Voorstel voor alle open hulpvragen
+matching-coord-open-count = { $count ->
+    [0] Geen open hulpvragen
+    [one] 1 open hulpvraag
+   *[other] { $count } open hulpvragen
+}
+matching-coord-none = Geen.
+matching-coord-waiting = Wacht op antwoord van de vrijwilliger
+matching-coord-accepted = Vrijwilliger heeft ja gezegd
+matching-coord-other = Eerdere voorstellen
+matching-coord-answer-by = Antwoord uiterlijk { $moment }
+matching-coord-proposed-at = gevraagd op { $moment }
+matching-coord-proposal-proposed = Gevraagd
+matching-coord-proposal-accepted = Ja gezegd
+matching-coord-proposal-declined = Nee gezegd
+matching-coord-proposal-expired = Geen antwoord
+matching-coord-proposal-withdrawn = Ingetrokken
+matching-coord-proposal-done = Uitgevoerd
+matching-coord-proposal-no-show = Niet gekomen
+matching-coord-back-overview = Terug naar de hulpvragen in de regio
+matching-coord-proposals = Voorstellen aan vrijwilligers
+matching-coord-no-proposals = Er is nog geen vrijwilliger gevraagd.
+matching-coord-step-withdraw = Voorstel intrekken
+matching-coord-step-done = Hulp is gegeven
+matching-coord-step-no-show = Niet gekomen
+matching-coord-candidates = Passende vrijwilligers
+matching-coord-candidates-intro = De beste tien, met waarom ze passen. Alleen vrijwilligers die aan alle eisen voldoen staan erbij.
+matching-coord-not-ranked = Voor deze postcode weten we de ligging niet. Zoek zelf een vrijwilliger.
+matching-coord-no-candidates = Er is nu geen vrijwilliger die past.
+matching-coord-score = Score { $score }
+matching-coord-send = Voorstel sturen
+matching-coord-why-available = kan { $day }{ $part }
+matching-coord-part-ochtend = ochtend
+matching-coord-part-middag = middag
+matching-coord-part-avond = avond
+matching-coord-why-helped-before = heeft eerder geholpen
+matching-coord-why-language = spreekt { $language }
+matching-coord-why-car = heeft een auto
+matching-coord-why-vog = VOG geldig
+matching-coord-why-low-load = heeft nog ruimte
+matching-coord-batch-title = Voorstel koppelen
+matching-coord-batch-intro = Dit voorstel geeft de hoogste totale score over alle open hulpvragen, zonder een vrijwilliger te veel te vragen. Vink uit wat u niet wilt sturen.
+matching-coord-batch-empty = Er is nu geen koppeling te maken.
+matching-coord-batch-total = Totale score { $total } over { $count } koppelingen.
+matching-coord-batch-caption = Voorgestelde koppelingen
+matching-coord-col-send = Sturen
+matching-coord-col-request = Hulpvraag
+matching-coord-col-volunteer = Vrijwilliger
+matching-coord-col-why = Waarom
+matching-coord-col-score = Score
+matching-coord-batch-tick = { $what } naar { $name } sturen
+matching-coord-batch-submit = Verstuur voorstellen
+matching-coord-unmatched = Hulpvragen zonder voorstel
+matching-coord-unmatched-intro = Voor deze hulpvragen is er nu geen vrijwilliger (of die is beter bij een andere hulpvraag).
+matching-coord-skipped-input = { $count ->
+    [one] 1 hulpvraag of vrijwilliger kon niet mee: de postcode is onbekend.
+   *[other] { $count } hulpvragen of vrijwilligers konden niet mee: de postcode is onbekend.
+}
+matching-coord-sent-title = Voorstellen verstuurd
+matching-coord-sent-count = { $count ->
+    [0] Er is geen voorstel verstuurd.
+    [one] 1 voorstel is verstuurd.
+   *[other] { $count } voorstellen zijn verstuurd.
+}
+matching-coord-sent-to = Gevraagd: { $name }
+matching-coord-skipped-count = { $count ->
+    [one] 1 voorstel is niet verstuurd, omdat er intussen iets veranderde
+   *[other] { $count } voorstellen zijn niet verstuurd, omdat er intussen iets veranderde
+}
+matching-coord-skip-not-open = Niet verstuurd: de hulpvraag staat niet meer open.
+matching-coord-skip-not-active = Niet verstuurd: de vrijwilliger is niet meer actief.
+matching-coord-skip-no-match = Niet verstuurd: de vrijwilliger past niet meer (of heeft geen ruimte meer).
+matching-coord-skip-bad = Niet verstuurd: deze keuze kunnen we niet lezen.
+matching-coord-batch-again = Nieuw voorstel maken
+matching-coord-err-none-ticked = Vink minstens één koppeling aan.
+matching-coord-err-no-proposal = Dit voorstel hoort niet bij deze hulpvraag.
+matching-coord-err-step = Deze stap kennen we niet.
+matching-coord-done-sent = Het voorstel is verstuurd. De vrijwilliger krijgt een e-mail.
+matching-coord-done-done = De hulp is gegeven. Beide kanten kunnen nu een beoordeling geven.
+matching-coord-done-no-show = Vastgelegd: de vrijwilliger kwam niet. De hulpvraag staat weer open.
+matching-coord-done-withdrawn = Het voorstel is ingetrokken. De hulpvraag staat weer open.
+matching-coord-mail-subject = Kunt u helpen? { $what } in { $place }
+matching-coord-mail-greeting = Beste { $name },
+matching-coord-mail-ask = De vrijwilligerscentrale vraagt of u wilt helpen. Dit weten we nu:
+matching-coord-mail-what = Wat: { $what }
+matching-coord-mail-for = Voor: { $name }, { $area }
+matching-coord-mail-when = Wanneer: { $when }
+matching-coord-mail-times = Tijden: { $times }
+matching-coord-mail-duration = Duur: ongeveer { $minutes } minuten
+matching-coord-mail-description = Wat er nodig is:
+matching-coord-mail-yes = Ja, ik help graag:
+matching-coord-mail-no = Nee, dit lukt me niet:
+matching-coord-mail-by = Antwoord graag vóór { $moment }. Daarna vragen we iemand anders.
+matching-coord-mail-privacy = Het adres en het telefoonnummer krijgt u pas als u ja zegt.
+
 # (end of matching-requests)
 
 # --

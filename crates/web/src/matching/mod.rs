@@ -13,7 +13,7 @@
 //! - `answer.rs`: `/hulp/antwoord/{token}`: accepting or declining through the e-mail's link.
 
 mod answer;
-mod coordinator;
+pub mod coordinator;
 mod requests;
 mod volunteer;
 
@@ -21,6 +21,8 @@ pub use answer::log_path as answer_log_path;
 
 use crate::AppState;
 use axum::Router;
+
+pub use requests::may_create as may_create_request;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -216,6 +216,10 @@ struct OccurrenceView {
     help_wanted: bool,
     mine: bool,
     button: Option<Button>,
+    /// "Vraag een vrijwilliger": where the button posts (an unfilled task not escalated yet).
+    escalate: Option<String>,
+    /// The help request this task was escalated to.
+    escalated: Option<String>,
 }
 
 struct DayView {
@@ -315,6 +319,8 @@ fn occurrence_view(
         help_wanted: o.help_wanted,
         mine,
         button,
+        escalate: None,
+        escalated: None,
     }
 }
 
@@ -364,8 +370,6 @@ async fn show(
     let agreements = agenda::agreements(&mut tx, &id, today).await?;
     let occurrences = agenda::occurrences(&mut tx, &id, today, today.plus(AGENDA_DAYS - 1)).await?;
     let tasks = agenda::tasks(&mut tx, &id, today).await?;
-    crate::accounts::commit(&state, tx).await?;
-
     let tr = &request.tr;
     let agreements = agreements
         .iter()
@@ -383,9 +387,27 @@ async fn show(
             }),
         })
         .collect();
+    // Escalated tasks, and whether the visitor may escalate (ask for a volunteer).
+    let may_escalate = crate::matching::may_create_request(&user, &kring.standing.relationship);
+    let mut escalated: HashMap<String, Option<String>> = HashMap::new();
+    for o in &occurrences {
+        if !escalated.contains_key(&o.task_id) {
+            let request = mantelkring_store::matching::requests::of_task(&mut tx, &o.task_id)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            escalated.insert(o.task_id.clone(), request);
+        }
+    }
     let mut days: Vec<DayView> = Vec::new();
     for o in &occurrences {
-        let view = occurrence_view(tr, &kring, &id, o, today);
+        let mut view = occurrence_view(tr, &kring, &id, o, today);
+        match escalated.get(&o.task_id).cloned().flatten() {
+            Some(request_id) => view.escalated = Some(format!("/hulpvragen/{request_id}")),
+            None if may_escalate && view.unfilled && o.day >= today => {
+                view.escalate = Some(path(&id, &format!("agenda/taken/{}/hulpvraag", o.task_id)));
+            }
+            None => {}
+        }
         match days.last_mut() {
             Some(d) if d.iso == o.day.iso() => d.items.push(view),
             _ => {
@@ -403,6 +425,7 @@ async fn show(
             }
         }
     }
+    crate::accounts::commit(&state, tx).await?;
     let open_count = occurrences
         .iter()
         .filter(|o| is_unfilled(o.needed, o.signed_up.len() as u32))

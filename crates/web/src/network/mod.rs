@@ -201,7 +201,7 @@ impl KringNav {
     /// overview) marked.
     pub fn new(kring: &Kring, tr: &crate::i18n::Tr, current: &str) -> KringNav {
         let id = &kring.network.id;
-        let tabs: [(&str, &str, Option<DataCategory>); 7] = [
+        let tabs: [(&str, &str, Option<DataCategory>); 8] = [
             ("", "kring-tab-overview", None),
             ("leden", "kring-tab-members", None),
             ("regie", "kring-tab-regie", None),
@@ -217,6 +217,7 @@ impl KringNav {
             ),
             ("agenda", "kring-tab-agenda", Some(DataCategory::Agenda)),
             ("signaleren", "screening-tab", Some(DataCategory::Checks)),
+            ("hulpvragen", "matching-req-tab", Some(DataCategory::Agenda)),
         ];
         KringNav {
             caregiver_name: kring.network.caregiver_name.clone(),

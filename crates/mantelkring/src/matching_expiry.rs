@@ -1,0 +1,100 @@
+//! Proposals not answered in time move on (job kind `matching_expiry`, `mantelkring jobs
+//! matching-expiry`): every waiting proposal whose answer time has passed expires (its request is
+//! open again), then each of those requests is ranked again over its region — the volunteer who
+//! did not answer now counts as "declined before" in the engine's input, so they are left out —
+//! and the best candidate is proposed with the coordinator's own send function
+//! (`mantelkring_web::matching::coordinator::send_proposal`: the proposal and its e-mail with the
+//! answer links in one transaction), one transaction per request. A request without a candidate
+//! stays open for the coordinator. The worker queues the job every [`EVERY`].
+
+use mantelkring_core::time::{Millis, now_ms};
+use mantelkring_store::matching::{Actor, MatchingError, proposals, requests};
+use mantelkring_store::{Store, StoreError};
+use mantelkring_web::i18n::I18n;
+use mantelkring_web::matching::coordinator::{rank_request, send_proposal};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The job kind.
+pub const KIND: &str = "matching_expiry";
+
+/// How often the worker queues the job.
+pub const EVERY: Duration = Duration::from_secs(15 * 60);
+
+/// What one run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Moved {
+    /// Proposals that expired.
+    pub expired: usize,
+    /// Requests proposed to the next candidate.
+    pub proposed: usize,
+}
+
+fn store_error(e: MatchingError) -> StoreError {
+    match e {
+        MatchingError::Store(s) => s,
+        other => StoreError::Conflict(other.to_string()),
+    }
+}
+
+/// Runs the pass at `now`.
+pub async fn run_at(store: &Store, public_url: &str, now: Millis) -> Result<Moved, StoreError> {
+    let i18n = Arc::new(I18n::load().map_err(StoreError::Conflict)?);
+    let mut tx = store.begin_write().await?;
+    let expired = proposals::expire_overdue(&mut tx, now)
+        .await
+        .map_err(store_error)?;
+    tx.commit().await?;
+    let mut done = Moved {
+        expired: expired.len(),
+        proposed: 0,
+    };
+    for e in &expired {
+        let mut tx = store.begin_write().await?;
+        let Some(request) = requests::get(&mut tx, &e.request_id)
+            .await
+            .map_err(store_error)?
+        else {
+            continue;
+        };
+        let Some(region) = request.region_id.as_deref() else {
+            continue;
+        };
+        let best = rank_request(&mut tx, region, &e.request_id, 1)
+            .await
+            .map_err(store_error)?
+            .and_then(|list| list.into_iter().next());
+        let Some(best) = best else {
+            tracing::info!(request = %e.request_id, "matching: no next candidate, request stays open");
+            continue;
+        };
+        match send_proposal(
+            store,
+            &mut tx,
+            &i18n,
+            public_url,
+            &e.request_id,
+            &best,
+            Actor::job(),
+            now,
+        )
+        .await
+        {
+            Ok(_) => {
+                tx.commit().await?;
+                done.proposed += 1;
+            }
+            Err(MatchingError::Store(s)) => return Err(s),
+            Err(other) => {
+                tx.rollback().await?;
+                tracing::warn!(request = %e.request_id, error = %other, "matching: next candidate not proposed");
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Runs the pass now.
+pub async fn run(store: &Store, public_url: &str) -> Result<Moved, StoreError> {
+    run_at(store, public_url, now_ms()).await
+}
