@@ -85,6 +85,11 @@ const VOLUNTEER_PROFILE: NavItem = NavItem {
     href: "/vrijwilliger/profiel",
     label_key: "matching-vol-nav-profile",
 };
+const HELP_REQUESTS_REGION: NavItem = NavItem {
+    href: "/vrijwilligers/hulpvragen",
+    label_key: "matching-coord-nav-requests",
+};
+
 const VOLUNTEER_INTAKE: NavItem = NavItem {
     href: "/vrijwilligers/intake",
     label_key: "matching-vol-nav-intake",
@@ -131,6 +136,7 @@ pub fn menu_for(visitor: Visitor<'_>) -> Vec<NavItem> {
             items.push(VOLUNTEER_PROFILE);
         }
         if holds(Role::VolunteerCoordinator) {
+            items.push(HELP_REQUESTS_REGION);
             items.push(VOLUNTEER_INTAKE);
         }
         if holds(Role::OrganisationEditor) {
@@ -209,6 +215,11 @@ mod tests {
             assert_eq!(menu.contains(&VOLUNTEER_PROFILE), volunteer, "{role:?}");
             assert_eq!(
                 menu.contains(&VOLUNTEER_INTAKE),
+                role == Role::VolunteerCoordinator,
+                "{role:?}"
+            );
+            assert_eq!(
+                menu.contains(&HELP_REQUESTS_REGION),
                 role == Role::VolunteerCoordinator,
                 "{role:?}"
             );

@@ -12,7 +12,7 @@ use mantelkring_core::base::Role;
 use mantelkring_core::directory::model::Weekday;
 use mantelkring_core::geo::Pc4;
 use mantelkring_core::matching::workflow::{
-    DEFAULT_ANSWER_HOURS, DEFAULT_VOG_VALID_YEARS, Rating, Recurrence, Side,
+    DEFAULT_ANSWER_HOURS, DEFAULT_VOG_VALID_YEARS, Rating, Recurrence, Side, help_type_of_task,
 };
 use mantelkring_core::matching::{
     HelpType, HelpTypes, Language, Languages, Skill, Skills, Urgency, VolunteerIndex, WeekSlot,
@@ -319,48 +319,6 @@ async fn kringen(tx: &mut Conn) -> Result<Vec<Kring>, StoreError> {
         });
     }
     Ok(out)
-}
-
-/// The help type a kring task asks for, by the words of its title.
-fn help_type_of_task(title: &str) -> HelpType {
-    let title = title.to_lowercase();
-    let by_word: &[(&[&str], HelpType)] = &[
-        (
-            &["boodschap", "supermarkt", "apotheek"],
-            HelpType::Boodschappen,
-        ),
-        (
-            &["rijden", "vervoer", "ziekenhuis", "brengen", "halen"],
-            HelpType::Vervoer,
-        ),
-        (
-            &[
-                "oppas",
-                "gezelschap",
-                "koffie",
-                "aanwezig",
-                "bij moeder",
-                "bij vader",
-            ],
-            HelpType::Gezelschap,
-        ),
-        (&["tuin", "gras", "heg"], HelpType::Tuin),
-        (&["koken", "maaltijd", "eten"], HelpType::Maaltijd),
-        (&["wandel", "lopen"], HelpType::Wandelen),
-        (&["klus", "lamp", "repar"], HelpType::Klussen),
-        (
-            &["post", "administratie", "formulier"],
-            HelpType::Administratie,
-        ),
-        (
-            &["computer", "tablet", "telefoon", "digid"],
-            HelpType::DigitaleHulp,
-        ),
-    ];
-    by_word
-        .iter()
-        .find(|(words, _)| words.iter().any(|w| title.contains(w)))
-        .map_or(HelpType::Anders, |(_, t)| *t)
 }
 
 fn entered_request(k: usize, kring: &Kring, today: Day) -> RequestDraft {
@@ -675,20 +633,6 @@ pub async fn seed(tx: &mut Conn, input: &MatchingInput<'_>) -> Result<MatchingSe
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn task_titles_give_their_help_type() {
-        assert_eq!(
-            help_type_of_task("Boodschappen doen"),
-            HelpType::Boodschappen
-        );
-        assert_eq!(
-            help_type_of_task("Rijden naar het ziekenhuis"),
-            HelpType::Vervoer
-        );
-        assert_eq!(help_type_of_task("De tuin bijhouden"), HelpType::Tuin);
-        assert_eq!(help_type_of_task("Iets heel anders"), HelpType::Anders);
-    }
 
     #[test]
     fn every_demo_profile_and_request_passes_the_stores_checks() {

@@ -1965,6 +1965,7 @@ matching-coord-mail-no = No, I cannot do this:
 matching-coord-mail-by = Please answer before { $moment }. After that we ask someone else.
 matching-coord-mail-privacy = You get the address and phone number only after you say yes.
 
+matching-coord-nav-requests = Help requests
 # (end of matching-requests)
 
 # --

@@ -1966,6 +1966,7 @@ matching-coord-mail-no = Nee, dit lukt me niet:
 matching-coord-mail-by = Antwoord graag vóór { $moment }. Daarna vragen we iemand anders.
 matching-coord-mail-privacy = Het adres en het telefoonnummer krijgt u pas als u ja zegt.
 
+matching-coord-nav-requests = Hulpvragen
 # (end of matching-requests)
 
 # --

@@ -1090,3 +1090,74 @@ mod tests {
         }
     }
 }
+
+/// The help type a kring task most likely asks for, by the words of its title ("Boodschappen
+/// doen" → boodschappen); `Anders` when no word gives it away. Escalating a task stays one
+/// click, and the caregiver can still change the type while the request is open.
+pub fn help_type_of_task(title: &str) -> HelpType {
+    let title = title.to_lowercase();
+    let by_word: &[(&[&str], HelpType)] = &[
+        (
+            &["boodschap", "supermarkt", "apotheek", "markt"],
+            HelpType::Boodschappen,
+        ),
+        (
+            &[
+                "rijden",
+                "vervoer",
+                "ziekenhuis",
+                "brengen",
+                "ophalen",
+                "afspraak",
+            ],
+            HelpType::Vervoer,
+        ),
+        (
+            &[
+                "oppas",
+                "gezelschap",
+                "koffie",
+                "aanwezig",
+                "logeren",
+                "bezoek",
+            ],
+            HelpType::Gezelschap,
+        ),
+        (&["tuin", "gras", "heg", "onkruid"], HelpType::Tuin),
+        (&["koken", "maaltijd", "eten"], HelpType::Maaltijd),
+        (&["wandel", "lopen", "naar buiten"], HelpType::Wandelen),
+        (&["klus", "lamp", "repar", "schilder"], HelpType::Klussen),
+        (
+            &["post", "administratie", "formulier", "rekening"],
+            HelpType::Administratie,
+        ),
+        (
+            &["computer", "tablet", "telefoon", "digid", "internet"],
+            HelpType::DigitaleHulp,
+        ),
+    ];
+    by_word
+        .iter()
+        .find(|(words, _)| words.iter().any(|w| title.contains(w)))
+        .map_or(HelpType::Anders, |(_, t)| *t)
+}
+
+#[cfg(test)]
+mod task_words_tests {
+    use super::*;
+
+    #[test]
+    fn task_titles_give_their_help_type() {
+        assert_eq!(
+            help_type_of_task("Boodschappen doen"),
+            HelpType::Boodschappen
+        );
+        assert_eq!(
+            help_type_of_task("Rijden naar het ziekenhuis"),
+            HelpType::Vervoer
+        );
+        assert_eq!(help_type_of_task("De TUIN bijhouden"), HelpType::Tuin);
+        assert_eq!(help_type_of_task("Oppas bij moeder"), HelpType::Gezelschap);
+        assert_eq!(help_type_of_task("Iets heel anders"), HelpType::Anders);
+    }
+}

@@ -1249,7 +1249,12 @@ async fn escalate(
     let back = kring_path(&id, "agenda");
     let (mut tx, info, _, purpose) = open_kring(&state, &user, &id, Action::Create, &back).await?;
     let help_type = match form.soort.trim() {
-        "" => HelpType::Anders,
+        // One click: the type follows from the task's title (the caregiver may change it).
+        "" => mantelkring_store::network::agenda::task(&mut tx, &id, &task_id)
+            .await?
+            .map_or(HelpType::Anders, |t| {
+                mantelkring_core::matching::workflow::help_type_of_task(&t.title)
+            }),
         code => match HelpType::from_code(code) {
             Some(t) => t,
             None => {
