@@ -1101,7 +1101,6 @@ describe('matching: the coordinator and help requests', () => {
 
 
 const VOLUNTEER = { email: 'youssef.amrani@demo.mantelkring.nl', password: 'demo-mantelkring-2026' };
-const VOLUNTEER_COORDINATOR = { email: 'peter.bakker@demo.mantelkring.nl', password: 'demo-mantelkring-2026', totp: 'DEMOCOORDINATORMANTELKRINGAAAAAA' };
 
 describe('matching: volunteers', () => {
   test('matching: the answer page of the e-mail link, without an account', { timeout: TEST_TIMEOUT_MS }, async (t) => {
