@@ -37,35 +37,35 @@ fn store_error(e: MatchingError) -> StoreError {
     }
 }
 
-/// Runs the pass at `now`.
+/// Runs the pass at `now`: one transaction per overdue proposal, so a request never stays
+/// expired without its next proposal when the process stops half-way.
 pub async fn run_at(store: &Store, public_url: &str, now: Millis) -> Result<Moved, StoreError> {
     let i18n = Arc::new(I18n::load().map_err(StoreError::Conflict)?);
-    let mut tx = store.begin_write().await?;
-    let expired = proposals::expire_overdue(&mut tx, now)
-        .await
-        .map_err(store_error)?;
-    tx.commit().await?;
-    let mut done = Moved {
-        expired: expired.len(),
-        proposed: 0,
-    };
-    for e in &expired {
+    let mut done = Moved::default();
+    loop {
         let mut tx = store.begin_write().await?;
-        let Some(request) = requests::get(&mut tx, &e.request_id)
+        let Some(e) = proposals::expire_next_overdue(&mut tx, now)
             .await
             .map_err(store_error)?
         else {
-            continue;
+            tx.rollback().await?;
+            return Ok(done);
         };
-        let Some(region) = request.region_id.as_deref() else {
-            continue;
-        };
-        let best = rank_request(&mut tx, region, &e.request_id, 1)
+        done.expired += 1;
+        let region = requests::get(&mut tx, &e.request_id)
             .await
             .map_err(store_error)?
-            .and_then(|list| list.into_iter().next());
+            .and_then(|r| r.region_id);
+        let best = match region.as_deref() {
+            Some(region) => rank_request(&mut tx, region, &e.request_id, 1)
+                .await
+                .map_err(store_error)?
+                .and_then(|list| list.into_iter().next()),
+            None => None,
+        };
         let Some(best) = best else {
             tracing::info!(request = %e.request_id, "matching: no next candidate, request stays open");
+            tx.commit().await?;
             continue;
         };
         match send_proposal(
@@ -86,12 +86,18 @@ pub async fn run_at(store: &Store, public_url: &str, now: Millis) -> Result<Move
             }
             Err(MatchingError::Store(s)) => return Err(s),
             Err(other) => {
+                // A refused write may have aborted the transaction (PostgreSQL): expire this
+                // one again on its own; the request stays open for the coordinator.
                 tx.rollback().await?;
                 tracing::warn!(request = %e.request_id, error = %other, "matching: next candidate not proposed");
+                let mut tx = store.begin_write().await?;
+                proposals::expire_next_overdue(&mut tx, now)
+                    .await
+                    .map_err(store_error)?;
+                tx.commit().await?;
             }
         }
     }
-    Ok(done)
 }
 
 /// Runs the pass now.

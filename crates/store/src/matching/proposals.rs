@@ -395,10 +395,21 @@ pub struct Expired {
 /// Expires every waiting proposal whose answer time has passed at `now`; their requests are
 /// open again. Returns them, by answer time.
 pub async fn expire_overdue(conn: &mut Conn, now: Millis) -> Result<Vec<Expired>> {
+    expire_overdue_up_to(conn, now, i64::MAX).await
+}
+
+/// Expires the one waiting proposal whose answer time passed longest ago, if any, so the job
+/// can expire it and propose the next candidate in one transaction.
+pub async fn expire_next_overdue(conn: &mut Conn, now: Millis) -> Result<Option<Expired>> {
+    Ok(expire_overdue_up_to(conn, now, 1).await?.pop())
+}
+
+async fn expire_overdue_up_to(conn: &mut Conn, now: Millis, limit: i64) -> Result<Vec<Expired>> {
     let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE status = 'proposed' AND respond_by <= $1 ORDER BY respond_by, id"
+        "{SELECT} WHERE status = 'proposed' AND respond_by <= $1 ORDER BY respond_by, id LIMIT $2"
     )))
     .bind(now)
+    .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
     let mut expired = Vec::with_capacity(rows.len());

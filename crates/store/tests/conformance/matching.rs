@@ -258,9 +258,18 @@ async fn matching_workflow_end_to_end() {
                 .unwrap()
                 .is_empty()
         );
-        let expired = proposals::expire_overdue(&mut tx, NOW + 51 * HOUR)
+        // The job's way: the longest overdue one, then nothing more.
+        let expired: Vec<_> = proposals::expire_next_overdue(&mut tx, NOW + 51 * HOUR)
             .await
-            .unwrap();
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert!(
+            proposals::expire_next_overdue(&mut tx, NOW + 51 * HOUR)
+                .await
+                .unwrap()
+                .is_none()
+        );
         tx.commit().await.unwrap();
         assert_eq!(expired.len(), 1);
         assert_eq!(expired[0].proposal_id, second.id);
