@@ -1093,6 +1093,27 @@ describe('matching: the coordinator and help requests', () => {
   });
 });
 
+describe('matching: the rules per region', () => {
+  test('the matching rules per region, as an administrator with TOTP', { timeout: 2 * TEST_TIMEOUT_MS }, async (t) => {
+    await context.clearCookies();
+    const { page, requests } = await openPage(1280);
+    try {
+      await logInFresh(page, ADMINISTRATOR);
+      await sweepOpen(t, page, requests, [['beheer-koppelregels', '/beheer/koppelregels']]);
+      // An answer time under four hours is refused with a Dutch message on the form.
+      await page.goto(urlFor('/beheer/koppelregels'), { waitUntil: 'load' });
+      await page.fill('#antwoordtijd', '1');
+      await page.evaluate(() => document.querySelector('#antwoordtijd').removeAttribute('min'));
+      await Promise.all([page.waitForNavigation(), page.click('main form[method=post] button[type=submit]')]);
+      assert.match(await page.textContent('.mk-alert'), /moet tussen 4–336 liggen/);
+      await checkPage(t, page, requests, 'beheer-koppelregels-fout', 1280);
+    } finally {
+      await page.close();
+      await context.clearCookies();
+    }
+  });
+});
+
 // (end of matching-requests)
 
 // --

@@ -93,6 +93,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0013_matching.sql"),
         postgres: include_str!("../migrations/postgres/0013_matching.sql"),
     },
+    MigrationFile {
+        version: 14,
+        name: "matching_settings",
+        sqlite: include_str!("../migrations/sqlite/0014_matching_settings.sql"),
+        postgres: include_str!("../migrations/postgres/0014_matching_settings.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {

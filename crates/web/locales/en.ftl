@@ -1966,6 +1966,34 @@ matching-coord-mail-by = Please answer before { $moment }. After that we ask som
 matching-coord-mail-privacy = You get the address and phone number only after you say yes.
 
 matching-coord-nav-requests = Help requests
+matching-set-title = Matching rules
+matching-set-card = How volunteers and help requests are matched, per region.
+matching-set-intro = Set per region what weighs most when Mantelkring looks for a volunteer for a help request. A higher number counts more. The hard requirements (type of help, time, distance, VOG, car) always apply.
+matching-set-of = Matching rules for { $region }
+matching-set-weights = What counts most
+matching-set-weights-hint = A number from 0 to 1000. 0 means: does not count.
+matching-set-times = Times
+matching-set-afstand = Living close by
+matching-set-afstand-hint = Points for a volunteer close by; fewer the further away. Default: { $default }.
+matching-set-eerder-geholpen = Helped before
+matching-set-eerder-geholpen-hint = Points when the volunteer helped this caregiver before. Default: { $default }.
+matching-set-vaardigheden = Requested experience
+matching-set-vaardigheden-hint = Points per requested experience, such as with dementia. Default: { $default }.
+matching-set-taal = Requested language
+matching-set-taal-hint = Points when the help request asks for a language. Default: { $default }.
+matching-set-spreiding = Spreading the work
+matching-set-spreiding-hint = Points for a volunteer who does little so far. Default: { $default }.
+matching-set-urgentie = Urgency
+matching-set-urgentie-hint = Points per step of urgency (soon, urgent), so urgent requests go first. Default: { $default }.
+matching-set-antwoordtijd = Time to answer (hours)
+matching-set-antwoordtijd-hint = How long a volunteer has to say yes or no. After that the request goes to the next one. Default: { $default } hours.
+matching-set-vog-jaren = VOG valid (years)
+matching-set-vog-jaren-hint = How long a certificate of conduct (VOG) counts. Default: { $default } years.
+matching-set-save = Save matching rules
+matching-set-saved = The matching rules are saved. They apply to new proposals at once.
+matching-set-err-number = Enter a whole number for ‘{ $field }’.
+matching-set-err-range = ‘{ $field }’ must be between { $range }. Of the weights, at least one must also be above 0.
+matching-set-err-region = Choose a region from the list.
 # (end of matching-requests)
 
 # --

@@ -1967,6 +1967,34 @@ matching-coord-mail-by = Antwoord graag vóór { $moment }. Daarna vragen we iem
 matching-coord-mail-privacy = Het adres en het telefoonnummer krijgt u pas als u ja zegt.
 
 matching-coord-nav-requests = Hulpvragen
+matching-set-title = Koppelregels
+matching-set-card = Hoe vrijwilligers en hulpvragen worden gekoppeld, per regio.
+matching-set-intro = Stel per regio in wat zwaar weegt als Mantelkring een vrijwilliger zoekt bij een hulpvraag. Een hoger getal telt zwaarder. De harde eisen (soort hulp, tijd, afstand, VOG, auto) gelden altijd.
+matching-set-of = Koppelregels voor { $region }
+matching-set-weights = Wat telt zwaar
+matching-set-weights-hint = Een getal van 0 tot 1000. 0 betekent: telt niet mee.
+matching-set-times = Tijden
+matching-set-afstand = Dichtbij wonen
+matching-set-afstand-hint = Punten voor een vrijwilliger vlakbij; minder naarmate de afstand groter is. Standaard: { $default }.
+matching-set-eerder-geholpen = Heeft eerder geholpen
+matching-set-eerder-geholpen-hint = Punten als de vrijwilliger deze mantelzorger al eerder hielp. Standaard: { $default }.
+matching-set-vaardigheden = Gevraagde ervaring
+matching-set-vaardigheden-hint = Punten per gevraagde ervaring, zoals met dementie. Standaard: { $default }.
+matching-set-taal = Gevraagde taal
+matching-set-taal-hint = Punten als de hulpvraag om een taal vraagt. Standaard: { $default }.
+matching-set-spreiding = Werk spreiden
+matching-set-spreiding-hint = Punten voor een vrijwilliger die nog weinig doet. Standaard: { $default }.
+matching-set-urgentie = Haast
+matching-set-urgentie-hint = Punten per stap haast (binnenkort, dringend). Zo gaan dringende vragen voor. Standaard: { $default }.
+matching-set-antwoordtijd = Tijd om te antwoorden (uren)
+matching-set-antwoordtijd-hint = Zo lang heeft een vrijwilliger om ja of nee te zeggen. Daarna gaat de vraag naar de volgende. Standaard: { $default } uur.
+matching-set-vog-jaren = VOG geldig (jaren)
+matching-set-vog-jaren-hint = Zo lang telt een Verklaring Omtrent het Gedrag. Standaard: { $default } jaar.
+matching-set-save = Koppelregels opslaan
+matching-set-saved = De koppelregels zijn opgeslagen. Ze gelden meteen voor nieuwe voorstellen.
+matching-set-err-number = Vul bij ‘{ $field }’ een heel getal in.
+matching-set-err-range = ‘{ $field }’ moet tussen { $range } liggen. Bij de gewichten moet er ook minstens één boven 0 zijn.
+matching-set-err-region = Kies een regio uit de lijst.
 # (end of matching-requests)
 
 # --

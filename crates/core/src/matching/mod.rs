@@ -12,6 +12,7 @@ mod constraints;
 mod flow;
 mod index;
 mod score;
+pub mod settings;
 pub mod synthetic;
 mod types;
 pub mod workflow;

@@ -23,6 +23,7 @@ mod matching_answers;
 mod matching_coordinator;
 mod matching_demo;
 mod matching_requests;
+mod matching_settings;
 mod matching_volunteers;
 mod openapi;
 mod postcodes;

@@ -16,6 +16,7 @@
 pub mod engine_input;
 pub mod proposals;
 pub mod requests;
+pub mod settings;
 pub mod volunteers;
 
 use crate::{Conn, StoreError, new_id};

@@ -33,14 +33,15 @@ use axum::routing::{get, post};
 use mantelkring_core::access::{Action, Purpose, Relationship, Resource, may};
 use mantelkring_core::jobs::{EmailJob, kind};
 use mantelkring_core::matching::workflow::{
-    CaregiverDetails, DEFAULT_ANSWER_HOURS, DEFAULT_VOG_VALID_YEARS, ProposalStatus, Recurrence,
-    RequestStatus, TaskView, view_for_volunteer,
+    CaregiverDetails, DEFAULT_ANSWER_HOURS, ProposalStatus, Recurrence, RequestStatus, TaskView,
+    view_for_volunteer,
 };
 use mantelkring_core::matching::{Language, Reason, VolunteerIndex, Weights, propose, rank, score};
 use mantelkring_core::time::{Millis, now_ms};
 use mantelkring_store::matching::engine_input::{self, EngineInput};
 use mantelkring_store::matching::proposals::{self, NewProposal, Proposed};
 use mantelkring_store::matching::requests::{self, HelpRequest};
+use mantelkring_store::matching::settings as store_settings;
 use mantelkring_store::matching::{Actor, MatchingError, volunteers};
 use mantelkring_store::{Conn, Store, StoreError, Tx, audit, base, jobs, network};
 use serde::Deserialize;
@@ -70,8 +71,12 @@ pub struct Ranked {
     pub reasons: Vec<Reason>,
 }
 
-async fn load(conn: &mut Conn, region_id: &str) -> Result<EngineInput, MatchingError> {
-    engine_input::load(conn, region_id, DEFAULT_VOG_VALID_YEARS).await
+/// The region's open requests and active volunteers as the engine sees them, with the
+/// region's weights (its own settings, or the defaults; the VOG validity is one of them).
+async fn load(conn: &mut Conn, region_id: &str) -> Result<(EngineInput, Weights), MatchingError> {
+    let settings = store_settings::of_region(conn, region_id).await?;
+    let input = engine_input::load(conn, region_id, settings.vog_years).await?;
+    Ok((input, settings.weights()))
 }
 
 /// The ranked candidates (best first, at most `limit`) for an open request of `region_id`;
@@ -84,12 +89,12 @@ pub async fn rank_request(
     request_id: &str,
     limit: usize,
 ) -> Result<Option<Vec<Ranked>>, MatchingError> {
-    let input = load(conn, region_id).await?;
+    let (input, weights) = load(conn, region_id).await?;
     let Some(r) = input.request_ids.iter().position(|id| id == request_id) else {
         return Ok(None);
     };
     let index = VolunteerIndex::build(input.volunteers.clone());
-    let ranked = rank(&index, &input.requests[r], &Weights::default(), limit)
+    let ranked = rank(&index, &input.requests[r], &weights, limit)
         .into_iter()
         .map(|c| Ranked {
             volunteer_user_id: input.volunteer_ids[c.volunteer as usize].clone(),
@@ -123,7 +128,12 @@ impl Unfit {
 
 /// The pair (request, volunteer) scored against `input` as it is now, with `used` matches of
 /// the volunteer already handed out in this round.
-fn fit(input: &EngineInput, request_id: &str, volunteer: &str, used: u16) -> Result<Ranked, Unfit> {
+fn fit(
+    (input, weights): &(EngineInput, Weights),
+    request_id: &str,
+    volunteer: &str,
+    used: u16,
+) -> Result<Ranked, Unfit> {
     let r = input
         .request_ids
         .iter()
@@ -136,7 +146,7 @@ fn fit(input: &EngineInput, request_id: &str, volunteer: &str, used: u16) -> Res
         .ok_or(Unfit::NotActive)?;
     let mut vol = input.volunteers[v].clone();
     vol.active_matches = vol.active_matches.saturating_add(used);
-    let (points, reasons) = score(&input.requests[r], &vol, &Weights::default());
+    let (points, reasons) = score(&input.requests[r], &vol, weights);
     if points <= 0 {
         return Err(Unfit::NoMatch);
     }
@@ -212,6 +222,19 @@ fn mail_lang(languages: mantelkring_core::matching::Languages) -> Lang {
 /// links, in the caller's transaction (`conn`). `by` is the coordinator, or
 /// [`Actor::job`] when the expiry job moves on to the next candidate. Names, e-mail address and
 /// place are read through `store`'s pool.
+/// The answer time of the request's region (its settings, or the default).
+async fn answer_hours(conn: &mut Conn, request_id: &str) -> Result<u32, MatchingError> {
+    Ok(
+        match requests::get(conn, request_id)
+            .await?
+            .and_then(|r| r.region_id)
+        {
+            Some(region) => store_settings::of_region(conn, &region).await?.answer_hours,
+            None => DEFAULT_ANSWER_HOURS,
+        },
+    )
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn send_proposal(
     store: &Store,
@@ -223,6 +246,7 @@ pub async fn send_proposal(
     by: Actor<'_>,
     now: Millis,
 ) -> Result<Sent, MatchingError> {
+    let answer_hours = answer_hours(conn, request_id).await?;
     let proposed = proposals::propose(
         conn,
         &NewProposal {
@@ -230,7 +254,7 @@ pub async fn send_proposal(
             volunteer_user_id: &candidate.volunteer_user_id,
             score: candidate.score,
             reasons: &candidate.reasons,
-            answer_hours: DEFAULT_ANSWER_HOURS,
+            answer_hours,
         },
         by,
         now,
@@ -929,7 +953,7 @@ async fn batch(
     )
     .await?;
     let sees = log_volunteer_search(&state, &mut tx, &user, "batch proposal").await?;
-    let input = load(&mut tx, &region).await.map_err(internal)?;
+    let (input, weights) = load(&mut tx, &region).await.map_err(internal)?;
     let open = requests::open_in_region(&mut tx, &region, i64::MAX)
         .await
         .map_err(internal)?;
@@ -938,7 +962,7 @@ async fn batch(
     let by_id: HashMap<&str, &HelpRequest> = open.iter().map(|r| (r.id.as_str(), r)).collect();
     let (pairs, total) = if sees {
         let index = VolunteerIndex::build(input.volunteers.clone());
-        let assignment = propose(&index, &input.requests, &Weights::default());
+        let assignment = propose(&index, &input.requests, &weights);
         (assignment.pairs, assignment.total)
     } else {
         (Vec::new(), 0)
@@ -971,7 +995,7 @@ async fn batch(
         let (_, reasons) = score(
             &input.requests[*r as usize],
             &input.volunteers[*v as usize],
-            &Weights::default(),
+            &weights,
         );
         let l = line(stored);
         let volunteer = names.get(volunteer_id).cloned().unwrap_or_default();

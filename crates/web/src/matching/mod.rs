@@ -10,11 +10,13 @@
 //!   and the job's step that moves an unanswered proposal on to the next candidate.
 //! - `volunteer.rs`: the volunteer's own profile, the coordinator's intake, the volunteer's
 //!   proposals in the app, and the evaluations of both sides.
+//! - `settings.rs`: `/beheer/koppelregels`, each region's weights, answer time and VOG validity.
 //! - `answer.rs`: `/hulp/antwoord/{token}`: accepting or declining through the e-mail's link.
 
 mod answer;
 pub mod coordinator;
 mod requests;
+mod settings;
 mod volunteer;
 
 pub use answer::log_path as answer_log_path;
@@ -30,4 +32,5 @@ pub fn routes() -> Router<AppState> {
         .merge(coordinator::routes())
         .merge(volunteer::routes())
         .merge(answer::routes())
+        .merge(settings::routes())
 }
