@@ -738,7 +738,15 @@ pub async fn erase(conn: &mut Conn, user_id: &str) -> Result<Option<Erasure>> {
     .await?
     .rows_affected();
     // Hulpvraag en aanbod, as a volunteer: the profile goes; a waiting or accepted proposal is
-    // withdrawn and its request open again (for the next candidate); notes they wrote are emptied.
+    // withdrawn and its request open again (for the next candidate), with that step in the
+    // request's history; notes they wrote are emptied.
+    let reopened: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, request_id FROM match_proposals WHERE volunteer_user_id = $1 \
+         AND status IN ('proposed', 'accepted')",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
     for statement in [
         "UPDATE help_requests SET status = 'open', updated_at = $2 WHERE id IN \
          (SELECT request_id FROM match_proposals WHERE volunteer_user_id = $1 \
@@ -754,6 +762,22 @@ pub async fn erase(conn: &mut Conn, user_id: &str) -> Result<Option<Erasure>> {
             .bind(now)
             .execute(&mut *conn)
             .await?;
+    }
+    for (proposal_id, request_id) in &reopened {
+        crate::matching::record_event(
+            conn,
+            request_id,
+            mantelkring_core::matching::workflow::RequestStatus::Open,
+            Some(proposal_id),
+            crate::matching::Actor::job(),
+            "de vrijwilliger heeft zijn of haar gegevens laten wissen",
+            now,
+        )
+        .await
+        .map_err(|e| match e {
+            crate::matching::MatchingError::Store(s) => s,
+            other => crate::StoreError::Conflict(other.to_string()),
+        })?;
     }
     if let Some(pid) = &person_id {
         sqlx::query(

@@ -767,6 +767,10 @@ async fn matching_avg_download_and_erasure_include_requests_profiles_and_proposa
         tx.commit().await.unwrap();
         assert_eq!(status_of(&store, &req).await, RequestStatus::Open);
         let mut tx = store.begin_write().await.unwrap();
+        // The request's history says it is open again, and why.
+        let last = events(&mut tx, &req).await.unwrap().pop().unwrap();
+        assert_eq!(last.status, "open");
+        assert!(last.note.contains("laten wissen"), "{last:?}");
         let after = avg::export(&mut tx, &w.volunteers[0])
             .await
             .unwrap()
