@@ -51,7 +51,10 @@ async fn a_forgotten_password_is_reset_through_a_single_use_link() {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let unknown_answer = r.text().await.unwrap();
-    assert_eq!(count(&app.store, "jobs WHERE kind = 'email'").await, jobs_before);
+    assert_eq!(
+        count(&app.store, "jobs WHERE kind = 'email'").await,
+        jobs_before
+    );
 
     let r = b
         .post(
