@@ -153,9 +153,15 @@ async fn declining_by_link_expired_and_unknown_links_are_clear_pages() {
             .await;
         let visitor = Browser::new(&w.app);
 
-        // No: declined, the request is open again.
+        // No: declined, and the request goes to the next candidate at once (afgewezen →
+        // volgende kandidaat), proposed by the system with its own e-mail and answer links.
         let request = w.open_request().await;
         let (proposal, link) = w.propose(&request, &vera).await;
+        let mails_before = crate::identity::count(
+            &w.app.store,
+            "jobs WHERE kind = 'email' AND payload LIKE '%/hulp/antwoord/%'",
+        )
+        .await;
         let r = visitor.post(&link, &[("keuze", "nee")]).await;
         assert_eq!(r.status(), StatusCode::OK, "{be:?}");
         assert!(text(r).await.contains("U heeft nee gezegd"));
@@ -165,7 +171,26 @@ async fn declining_by_link_expired_and_unknown_links_are_clear_pages() {
             .fetch_one(w.app.store.pool())
             .await
             .unwrap();
-        assert_eq!(status, "open");
+        assert_eq!(status, "proposed", "{be:?}: on to the next candidate");
+        let (next, by): (String, Option<String>) = sqlx::query_as(
+            "SELECT volunteer_user_id, proposed_by_user_id FROM match_proposals \
+             WHERE request_id = $1 AND status = 'proposed'",
+        )
+        .bind(&request)
+        .fetch_one(w.app.store.pool())
+        .await
+        .unwrap();
+        assert_ne!(next, vera, "{be:?}: not Vera again");
+        assert_eq!(by, None, "{be:?}: proposed by the system");
+        assert_eq!(
+            crate::identity::count(
+                &w.app.store,
+                "jobs WHERE kind = 'email' AND payload LIKE '%/hulp/antwoord/%'",
+            )
+            .await,
+            mails_before + 1,
+            "{be:?}: the next one's e-mail"
+        );
         assert_eq!(visitor.get(&link).await.status(), StatusCode::GONE);
 
         // Past its answer time (still waiting in the database): expired, 410, not answered.

@@ -367,6 +367,9 @@ async fn answer(
         .unwrap_or_default();
     crate::accounts::commit(&state, tx).await?;
     tracing::info!(proposal = %answered.id, accept, "proposal answered by link");
+    if !accept {
+        super::coordinator::propose_next(&state, &answered.request_id).await;
+    }
     let logged_in_as_volunteer = request
         .user
         .as_ref()

@@ -235,6 +235,54 @@ async fn answer_hours(conn: &mut Conn, request_id: &str) -> Result<u32, Matching
     )
 }
 
+/// After a volunteer said no: the request goes to the next best candidate at once, as the expiry
+/// job does when nobody answers — in a transaction of its own, after the answer is committed, so
+/// the answer stands whatever happens here. Without a candidate, or when this fails (logged), the
+/// request stays open for the coordinator. Returns whether a proposal went out.
+pub async fn propose_next(state: &AppState, request_id: &str) -> bool {
+    let attempt = async {
+        let mut tx = state.store().begin_write().await?;
+        let region = requests::get(&mut tx, request_id)
+            .await?
+            .and_then(|r| r.region_id);
+        let best = match region.as_deref() {
+            Some(region) => rank_request(&mut tx, region, request_id, 1)
+                .await?
+                .and_then(|list| list.into_iter().next()),
+            None => None,
+        };
+        let Some(best) = best else {
+            return Ok::<bool, MatchingError>(false);
+        };
+        send_proposal(
+            state.store(),
+            &mut tx,
+            &state.i18n(),
+            &state.settings().public_url,
+            request_id,
+            &best,
+            Actor::job(),
+            now_ms(),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        state.job_wakeup().notify_one();
+        Ok(true)
+    };
+    match attempt.await {
+        Ok(sent) => {
+            if !sent {
+                tracing::info!(request = %request_id, "matching: declined, no next candidate; the request stays open");
+            }
+            sent
+        }
+        Err(e) => {
+            tracing::warn!(request = %request_id, error = %e, "matching: declined, next candidate not proposed");
+            false
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn send_proposal(
     store: &Store,

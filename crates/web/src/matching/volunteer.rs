@@ -1174,13 +1174,18 @@ async fn proposal_answer(
         format!("/vrijwilliger/voorstellen/{id}"),
         request.tr.t("matching-vol-back-to-proposal"),
     );
-    if let Err(e) =
-        proposals::answer(&mut tx, &id, &opened.user.actor.user_id, accept, now_ms()).await
-    {
-        drop(tx);
-        return refused(&request, e, back);
-    }
+    let answered =
+        match proposals::answer(&mut tx, &id, &opened.user.actor.user_id, accept, now_ms()).await {
+            Ok(p) => p,
+            Err(e) => {
+                drop(tx);
+                return refused(&request, e, back);
+            }
+        };
     crate::accounts::commit(&state, tx).await?;
+    if !accept {
+        super::coordinator::propose_next(&state, &answered.request_id).await;
+    }
     let done = if accept { "ja" } else { "nee" };
     Ok(see_other(format!(
         "/vrijwilliger/voorstellen/{id}?gedaan={done}"
