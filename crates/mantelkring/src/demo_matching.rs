@@ -165,13 +165,6 @@ pub struct MatchingInput<'a> {
     pub coordinator_user_id: &'a str,
 }
 
-fn store_error(e: MatchingError) -> StoreError {
-    match e {
-        MatchingError::Store(e) => e,
-        other => StoreError::Conflict(format!("demo hulpvragen: {other}")),
-    }
-}
-
 fn pc4(code: &str) -> Result<Pc4, StoreError> {
     Pc4::parse(code).map_err(|e| StoreError::Conflict(e.to_string()))
 }
@@ -381,7 +374,7 @@ pub async fn seed(tx: &mut Conn, input: &MatchingInput<'_>) -> Result<MatchingSe
         now - 90 * DAY_MS,
     )
     .await
-    .map_err(store_error)?;
+    .map_err(MatchingError::into_store_error)?;
     volunteers::intake(
         tx,
         input.youssef_user_id,
@@ -390,7 +383,7 @@ pub async fn seed(tx: &mut Conn, input: &MatchingInput<'_>) -> Result<MatchingSe
         now - 85 * DAY_MS,
     )
     .await
-    .map_err(store_error)?;
+    .map_err(MatchingError::into_store_error)?;
     seeded.volunteers += 1;
     for i in 0..VOLUNTEERS {
         let given = GIVEN[i % GIVEN.len()];
@@ -432,7 +425,7 @@ pub async fn seed(tx: &mut Conn, input: &MatchingInput<'_>) -> Result<MatchingSe
         let registered = now - (20 + i as i64 * 3) * DAY_MS;
         volunteers::register(tx, &user, Some(input.region_id), &profile, registered)
             .await
-            .map_err(store_error)?;
+            .map_err(MatchingError::into_store_error)?;
         seeded.volunteers += 1;
         if i < IN_INTAKE {
             seeded.awaiting_intake += 1;
@@ -446,11 +439,11 @@ pub async fn seed(tx: &mut Conn, input: &MatchingInput<'_>) -> Result<MatchingSe
             registered + 5 * DAY_MS,
         )
         .await
-        .map_err(store_error)?;
+        .map_err(MatchingError::into_store_error)?;
         if i < IN_INTAKE + PAUSED {
             volunteers::pause(tx, &user, now - 3 * DAY_MS)
                 .await
-                .map_err(store_error)?;
+                .map_err(MatchingError::into_store_error)?;
         }
     }
 
@@ -478,7 +471,7 @@ pub async fn seed(tx: &mut Conn, input: &MatchingInput<'_>) -> Result<MatchingSe
         };
         requests::escalate_task(tx, &network_id, &task_id, &escalation, by, now - 2 * DAY_MS)
             .await
-            .map_err(store_error)?;
+            .map_err(MatchingError::into_store_error)?;
         seeded.escalated += 1;
     }
     for k in 0..ENTERED {
@@ -497,13 +490,13 @@ pub async fn seed(tx: &mut Conn, input: &MatchingInput<'_>) -> Result<MatchingSe
             created,
         )
         .await
-        .map_err(store_error)?;
+        .map_err(MatchingError::into_store_error)?;
     }
 
     // A few requests further along, each with the engine's best candidate.
     let engine = engine_input::load(tx, input.region_id, DEFAULT_VOG_VALID_YEARS)
         .await
-        .map_err(store_error)?;
+        .map_err(MatchingError::into_store_error)?;
     let weights = Weights::default();
     let youssef = engine
         .volunteer_ids
@@ -548,7 +541,7 @@ pub async fn seed(tx: &mut Conn, input: &MatchingInput<'_>) -> Result<MatchingSe
             proposed_at,
         )
         .await
-        .map_err(store_error)?;
+        .map_err(MatchingError::into_store_error)?;
         seeded.proposals += 1;
         let answered_at = proposed_at + HOUR_MS;
         if youssef_fits {
@@ -558,7 +551,7 @@ pub async fn seed(tx: &mut Conn, input: &MatchingInput<'_>) -> Result<MatchingSe
             } else {
                 proposals::answer(tx, &proposed.id, &volunteer_id, true, answered_at)
                     .await
-                    .map_err(store_error)?;
+                    .map_err(MatchingError::into_store_error)?;
             }
             youssef_proposals += 1;
             continue;
@@ -569,15 +562,15 @@ pub async fn seed(tx: &mut Conn, input: &MatchingInput<'_>) -> Result<MatchingSe
             1 => {
                 proposals::answer(tx, &proposed.id, &volunteer_id, true, answered_at)
                     .await
-                    .map_err(store_error)?;
+                    .map_err(MatchingError::into_store_error)?;
             }
             2 | 3 => {
                 proposals::answer(tx, &proposed.id, &volunteer_id, true, answered_at)
                     .await
-                    .map_err(store_error)?;
+                    .map_err(MatchingError::into_store_error)?;
                 proposals::mark_done(tx, &proposed.id, coordinator, answered_at + HOUR_MS)
                     .await
-                    .map_err(store_error)?;
+                    .map_err(MatchingError::into_store_error)?;
                 if others % 5 == 3 {
                     let network_id = &engine.network_ids[request.caregiver as usize];
                     let author = kringen
@@ -608,14 +601,14 @@ pub async fn seed(tx: &mut Conn, input: &MatchingInput<'_>) -> Result<MatchingSe
                             answered_at + 2 * HOUR_MS,
                         )
                         .await
-                        .map_err(store_error)?;
+                        .map_err(MatchingError::into_store_error)?;
                     }
                 }
             }
             _ => {
                 proposals::answer(tx, &proposed.id, &volunteer_id, false, answered_at)
                     .await
-                    .map_err(store_error)?;
+                    .map_err(MatchingError::into_store_error)?;
             }
         }
         others += 1;

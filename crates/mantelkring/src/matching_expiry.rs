@@ -30,13 +30,6 @@ pub struct Moved {
     pub proposed: usize,
 }
 
-fn store_error(e: MatchingError) -> StoreError {
-    match e {
-        MatchingError::Store(s) => s,
-        other => StoreError::Conflict(other.to_string()),
-    }
-}
-
 /// Runs the pass at `now`: one transaction per overdue proposal, so a request never stays
 /// expired without its next proposal when the process stops half-way.
 pub async fn run_at(store: &Store, public_url: &str, now: Millis) -> Result<Moved, StoreError> {
@@ -46,7 +39,7 @@ pub async fn run_at(store: &Store, public_url: &str, now: Millis) -> Result<Move
         let mut tx = store.begin_write().await?;
         let Some(e) = proposals::expire_next_overdue(&mut tx, now)
             .await
-            .map_err(store_error)?
+            .map_err(MatchingError::into_store_error)?
         else {
             tx.rollback().await?;
             return Ok(done);
@@ -54,12 +47,12 @@ pub async fn run_at(store: &Store, public_url: &str, now: Millis) -> Result<Move
         done.expired += 1;
         let region = requests::get(&mut tx, &e.request_id)
             .await
-            .map_err(store_error)?
+            .map_err(MatchingError::into_store_error)?
             .and_then(|r| r.region_id);
         let best = match region.as_deref() {
             Some(region) => rank_request(&mut tx, region, &e.request_id, 1)
                 .await
-                .map_err(store_error)?
+                .map_err(MatchingError::into_store_error)?
                 .and_then(|list| list.into_iter().next()),
             None => None,
         };
@@ -93,7 +86,7 @@ pub async fn run_at(store: &Store, public_url: &str, now: Millis) -> Result<Move
                 let mut tx = store.begin_write().await?;
                 proposals::expire_next_overdue(&mut tx, now)
                     .await
-                    .map_err(store_error)?;
+                    .map_err(MatchingError::into_store_error)?;
                 tx.commit().await?;
             }
         }

@@ -774,10 +774,7 @@ pub async fn erase(conn: &mut Conn, user_id: &str) -> Result<Option<Erasure>> {
             now,
         )
         .await
-        .map_err(|e| match e {
-            crate::matching::MatchingError::Store(s) => s,
-            other => crate::StoreError::Conflict(other.to_string()),
-        })?;
+        .map_err(crate::matching::MatchingError::into_store_error)?;
     }
     if let Some(pid) = &person_id {
         sqlx::query(

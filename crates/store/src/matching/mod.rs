@@ -49,6 +49,17 @@ pub enum MatchingError {
     Store(#[from] StoreError),
 }
 
+impl MatchingError {
+    /// As a store error, for callers without pages (the job, the demo, erasure): a database
+    /// error as it was, anything else a conflict with its message.
+    pub fn into_store_error(self) -> StoreError {
+        match self {
+            MatchingError::Store(e) => e,
+            other => StoreError::Conflict(other.to_string()),
+        }
+    }
+}
+
 impl From<sqlx::Error> for MatchingError {
     fn from(e: sqlx::Error) -> MatchingError {
         MatchingError::Store(StoreError::Query(e))

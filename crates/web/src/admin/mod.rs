@@ -109,6 +109,17 @@ pub(crate) async fn precheck(
 }
 
 /// A form sent back with a message (400): nothing was written.
+/// Every region, for the pages that set something per region (signal rules, matching rules).
+pub(crate) async fn region_list(
+    state: &AppState,
+) -> Result<Vec<mantelkring_store::base::Region>, AppError> {
+    Ok(mantelkring_store::base::region_overview(state.store())
+        .await?
+        .into_iter()
+        .map(|r| r.region)
+        .collect())
+}
+
 pub(crate) fn invalid<T: Template>(page: T) -> Response {
     crate::accounts::message_page(StatusCode::BAD_REQUEST, page)
 }

@@ -6,7 +6,7 @@
 //! the expiry job read them (`store::matching::settings::of_region`).
 
 use crate::AppState;
-use crate::admin::{done, guard, invalid, precheck};
+use crate::admin::{done, guard, invalid, precheck, region_list};
 use crate::errors::AppError;
 use crate::forms::Form;
 use crate::pages::{Page, PageRequest};
@@ -18,7 +18,7 @@ use axum::routing::get;
 use mantelkring_core::access::Action;
 use mantelkring_core::matching::settings::RegionSettings;
 use mantelkring_core::time::now_ms;
-use mantelkring_store::base::{self, Region};
+use mantelkring_store::base::Region;
 use mantelkring_store::matching::settings as store_settings;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -105,14 +105,6 @@ fn page(
     }
 }
 
-async fn regions(state: &AppState) -> Result<Vec<Region>, AppError> {
-    Ok(base::region_overview(state.store())
-        .await?
-        .into_iter()
-        .map(|r| r.region)
-        .collect())
-}
-
 /// The settings of one region (the first, unless `?regio=` names another).
 pub async fn show(
     State(state): State<AppState>,
@@ -120,7 +112,7 @@ pub async fn show(
     Query(query): Query<RegionQuery>,
 ) -> Result<Html<String>, AppError> {
     let (_, mut tx) = guard(&state, &request, Action::Read, None, "administration").await?;
-    let regions = regions(&state).await?;
+    let regions = region_list(&state).await?;
     let region = regions
         .iter()
         .find(|r| r.id == query.regio)
@@ -184,7 +176,7 @@ pub async fn save(
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
     let user = precheck(&state, &request, Action::Update).await?;
-    let regions = regions(&state).await?;
+    let regions = region_list(&state).await?;
     let region_id = form.fields.get("regio").cloned().unwrap_or_default();
     let Some(region) = regions.iter().find(|r| r.id == region_id).cloned() else {
         let message = request.tr.t("matching-set-err-region");

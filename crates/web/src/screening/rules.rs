@@ -5,7 +5,7 @@
 //! every handler through `admin::guard` (administrators after the second factor, audit record).
 
 use crate::AppState;
-use crate::admin::{done, guard, invalid, precheck};
+use crate::admin::{done, guard, invalid, precheck, region_list};
 use crate::errors::AppError;
 use crate::forms::Form;
 use crate::i18n::{I18n, Tr};
@@ -17,7 +17,7 @@ use axum::response::{Html, Response};
 use axum::routing::get;
 use mantelkring_core::access::Action;
 use mantelkring_core::screening::rules::{RuleSettings, SettingsError};
-use mantelkring_store::base::{self, Region};
+use mantelkring_store::base::Region;
 use mantelkring_store::screening;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -161,14 +161,6 @@ fn page(
     }
 }
 
-async fn regions(state: &AppState) -> Result<Vec<Region>, AppError> {
-    Ok(base::region_overview(state.store())
-        .await?
-        .into_iter()
-        .map(|r| r.region)
-        .collect())
-}
-
 /// The rules of one region (the first, unless `?regio=` names another).
 pub async fn show(
     State(state): State<AppState>,
@@ -176,7 +168,7 @@ pub async fn show(
     Query(query): Query<RegionQuery>,
 ) -> Result<Html<String>, AppError> {
     let (_, mut tx) = guard(&state, &request, Action::Read, None, "administration").await?;
-    let regions = regions(&state).await?;
+    let regions = region_list(&state).await?;
     let region = regions
         .iter()
         .find(|r| r.id == query.regio)
@@ -312,7 +304,7 @@ pub async fn save(
     Form(form): Form<RulesForm>,
 ) -> Result<Response, AppError> {
     let user = precheck(&state, &request, Action::Update).await?;
-    let regions = regions(&state).await?;
+    let regions = region_list(&state).await?;
     let region_id = form.fields.get("regio").cloned().unwrap_or_default();
     let Some(region) = regions.iter().find(|r| r.id == region_id).cloned() else {
         let message = request.tr.t("screening-sig-rules-err-region");
