@@ -27,13 +27,14 @@ const MARIEKE: &str = "marieke.jansen@demo.mantelkring.nl";
 
 /// Waits until the jobs the worker queued at start (the unfilled pass, then the signal
 /// evaluation) have run, so they do not run between a test's writes and its own run.
-async fn settle(store: &Store) {
+pub(crate) async fn settle(store: &Store) {
     for _ in 0..400 {
         let (pending, done): (i64, i64) = sqlx::query_as(
             "SELECT \
                (SELECT COUNT(*) FROM jobs WHERE kind IN ('kring_unfilled', 'screening_signals') \
                   AND status IN ('queued', 'running')), \
-               (SELECT COUNT(*) FROM jobs WHERE kind = 'screening_signals' AND status = 'done')",
+               (SELECT COUNT(*) FROM jobs WHERE kind = 'screening_signals' \
+                  AND status IN ('done', 'failed'))",
         )
         .fetch_one(store.pool())
         .await
