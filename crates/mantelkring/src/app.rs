@@ -141,6 +141,11 @@ impl Application {
                 .clone()
                 .run_refresh_loop(DIRECTORY_REFRESH, worker_stopped.clone()),
         );
+        let upkeep = tokio::spawn(crate::upkeep::run(
+            self.store.clone(),
+            crate::upkeep::EVERY,
+            worker_stopped.clone(),
+        ));
         let worker = tokio::spawn(self.worker.run(worker_stopped));
         let result = axum::serve(
             self.listener,
@@ -152,6 +157,7 @@ impl Application {
         let _ = stop_worker.send(true);
         let _ = worker.await;
         let _ = refresher.await;
+        let _ = upkeep.await;
         self.store.close().await;
         result
     }

@@ -18,4 +18,5 @@ pub mod mail;
 pub mod matching_expiry;
 pub mod screening_reminders;
 pub mod screening_signals;
+pub mod upkeep;
 pub mod worker;

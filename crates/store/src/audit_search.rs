@@ -36,7 +36,8 @@ pub async fn search(store: &Store, filter: &AuditFilter<'_>) -> Result<Vec<Audit
         format!("${n}")
     };
     if filter.subject_person_id.is_some() {
-        conditions.push(format!("subject_person_id = {}", next()));
+        // Through the subject index and the log's tail (see `audit::subject_seqs`).
+        conditions.push(format!("seq IN {}", crate::audit::subject_seqs(&next())));
     }
     if filter.user_id.is_some() {
         conditions.push(format!("user_id = {}", next()));

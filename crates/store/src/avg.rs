@@ -304,16 +304,18 @@ pub async fn export(conn: &mut Conn, user_id: &str) -> Result<Option<PersonalDat
     .await?;
     let consents = network::consents_of(&mut *conn, &pid).await?;
     type AccessRow = (i64, String, Option<String>, Option<String>, Option<String>);
-    let accesses: Vec<AccessRow> = sqlx::query_as(
+    let accesses_sql = format!(
         "SELECT a.occurred_at, a.action, o.name, a.user_role, a.data_category FROM audit_log a \
          LEFT JOIN organisations o ON o.id = a.organisation_id \
          LEFT JOIN users u ON u.id = a.user_id \
-         WHERE a.subject_person_id = $1 AND a.outcome = 'success' \
+         WHERE a.seq IN {} AND a.outcome = 'success' \
            AND (u.person_id IS NULL OR u.person_id <> $1) ORDER BY a.seq",
-    )
-    .bind(&pid)
-    .fetch_all(&mut *conn)
-    .await?;
+        crate::audit::subject_seqs("$1")
+    );
+    let accesses: Vec<AccessRow> = sqlx::query_as(sqlx::AssertSqlSafe(accesses_sql))
+        .bind(&pid)
+        .fetch_all(&mut *conn)
+        .await?;
     type EventRow = (i64, String, String, Option<String>);
     let events: Vec<EventRow> = sqlx::query_as(
         "SELECT occurred_at, action, outcome, network_address FROM audit_log \

@@ -29,14 +29,43 @@ pub mod testing;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyPool, Executor};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use dialect::Backend;
 pub use sqlx::Error as SqlError;
 
-/// A database transaction. Pass `&mut tx` to the store functions that take an executor, so
-/// several writes (and the jobs they cause) commit or roll back together.
-pub type Tx = sqlx::Transaction<'static, Any>;
+/// A database transaction. Pass `&mut tx` (or `&mut *tx`) to the store functions that take a
+/// connection, so several writes (and the jobs they cause) commit or roll back together. A write
+/// transaction on SQLite also holds the process's write gate (see [`Store::begin_write`]) until
+/// it ends.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, Any>,
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.inner
+    }
+}
 
 /// One connection: what the write functions take, so they work inside a transaction (`&mut tx`).
 pub type Conn = sqlx::AnyConnection;
@@ -66,6 +95,9 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// How long a writer waits in line for the SQLite write gate before it goes on without it.
+const GATE_PATIENCE: Duration = Duration::from_secs(5);
+
 /// How to open the pool.
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
@@ -88,6 +120,8 @@ impl Default for StoreOptions {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite: one writer at a time in this process, waiting in line (see `begin_write`).
+    write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Store {
@@ -113,7 +147,13 @@ impl Store {
             .connect(&url)
             .await
             .map_err(|e| connect_error(backend, e))?;
-        Ok(Store { pool, backend })
+        let write_gate =
+            (backend == Backend::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
+        Ok(Store {
+            pool,
+            backend,
+            write_gate,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -137,16 +177,49 @@ impl Store {
 
     /// Starts a write transaction. On SQLite this is `BEGIN IMMEDIATE`, so the write lock is taken
     /// up front and a busy database waits (busy timeout) instead of failing half-way.
+    ///
+    /// SQLite has one writer at a time, and a writer that finds the lock taken polls for it with
+    /// growing sleeps (1, 2, 5, 10 … ms), so a short wait could cost a request ten milliseconds.
+    /// The writers of this process therefore first queue for the write gate, in order, and are
+    /// handed the lock the moment the previous one ends. Other processes (a CLI command) still
+    /// meet SQLite's own lock. A writer that waits longer than [`GATE_PATIENCE`] goes on without
+    /// the gate, so a task that holds a write transaction and opens a second one gets SQLite's
+    /// busy error instead of waiting forever.
     pub async fn begin_write(&self) -> Result<Tx> {
-        Ok(self
-            .pool
-            .begin_with(self.backend.begin_write_statement())
-            .await?)
+        let gate = match &self.write_gate {
+            Some(gate) => tokio::time::timeout(GATE_PATIENCE, gate.clone().lock_owned())
+                .await
+                .ok(),
+            None => None,
+        };
+        Ok(Tx {
+            inner: self
+                .pool
+                .begin_with(self.backend.begin_write_statement())
+                .await?,
+            _gate: gate,
+        })
     }
 
     /// Starts a read-only (or read-mostly) transaction with a consistent snapshot.
     pub async fn begin_read(&self) -> Result<Tx> {
-        Ok(self.pool.begin().await?)
+        Ok(Tx {
+            inner: self.pool.begin().await?,
+            _gate: None,
+        })
+    }
+
+    /// SQLite: copies the write-ahead log back into the database file without waiting for
+    /// readers or writers (PASSIVE), so it can run beside requests; the background upkeep calls
+    /// it. Each connection only checkpoints by itself past 10,000 pages, as a safety net (see
+    /// `Backend::connection_setup`). PostgreSQL: nothing to do.
+    pub async fn checkpoint(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     pub async fn close(&self) {

@@ -99,6 +99,12 @@ const MIGRATIONS: &[MigrationFile] = &[
         sqlite: include_str!("../migrations/sqlite/0014_matching_settings.sql"),
         postgres: include_str!("../migrations/postgres/0014_matching_settings.sql"),
     },
+    MigrationFile {
+        version: 15,
+        name: "audit_subjects",
+        sqlite: include_str!("../migrations/sqlite/0015_audit_subjects.sql"),
+        postgres: include_str!("../migrations/postgres/0015_audit_subjects.sql"),
+    },
 ];
 
 fn migrator(backend: Backend) -> Migrator {

@@ -41,14 +41,7 @@ async fn append(store: &Store, n: usize) {
         audit::append(
             &mut tx,
             store.backend(),
-            &audit::NewEvent {
-                action: "read",
-                outcome: "success",
-                purpose: "test",
-                source: "conformance",
-                detail: Some(&detail),
-                ..Default::default()
-            },
+            &crate::read_event(None, Some(&detail)),
         )
         .await
         .unwrap();

@@ -3,6 +3,7 @@
 
 mod administration;
 mod api_tokens;
+mod audit_subjects;
 mod base;
 mod directory;
 mod identity;
@@ -16,8 +17,21 @@ mod postcodes;
 mod schema;
 mod screening_signals;
 
-use mantelkring_store::Store;
 use mantelkring_store::testing::TestDatabase;
+use mantelkring_store::{Store, audit};
+
+/// A successful read logged by the suite, about `subject` (if any) with `detail` (if any).
+fn read_event<'a>(subject: Option<&'a str>, detail: Option<&'a str>) -> audit::NewEvent<'a> {
+    audit::NewEvent {
+        action: "read",
+        outcome: "success",
+        purpose: "test",
+        source: "conformance",
+        subject_person_id: subject,
+        detail,
+        ..Default::default()
+    }
+}
 
 /// Runs `scenario` once per configured backend, each on a fresh, migrated database.
 async fn on_every_backend<F, Fut>(scenario: F)

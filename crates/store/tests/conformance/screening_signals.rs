@@ -182,13 +182,9 @@ async fn a_batched_audit_append_chains_like_single_appends() {
         let events: Vec<audit::NewEvent<'_>> = details
             .iter()
             .map(|d| audit::NewEvent {
-                action: "read",
-                outcome: "success",
                 purpose: "network_member",
-                source: "conformance",
-                subject_person_id: Some(d),
                 data_category: Some("checks"),
-                ..Default::default()
+                ..crate::read_event(Some(d), None)
             })
             .collect();
         let mut tx = store.begin_write().await.unwrap();
