@@ -93,6 +93,7 @@ pub fn unix_now() -> u64 {
 pub async fn demo_app() -> (TestApp, String) {
     let app = TestApp::sqlite().await;
     let seeded = demo::seed(&app.store).await.unwrap();
+    crate::support::settle_start_up_jobs(&app.store).await;
     (app, seeded.caregiver_person_id)
 }
 

@@ -29,7 +29,7 @@ async fn demo_apps() -> Vec<(TestApp, String)> {
         let app = TestApp::on(db).await;
         let seeded = demo::seed(&app.store).await.unwrap();
         crate::support::reset_ria_kring(&app.store, &seeded.caregiver_person_id).await;
-        settle(&app.store).await;
+        crate::support::settle_start_up_jobs(&app.store).await;
         out.push((app, seeded.caregiver_person_id));
     }
     out
@@ -37,24 +37,6 @@ async fn demo_apps() -> Vec<(TestApp, String)> {
 
 fn backend(app: &TestApp) -> &'static str {
     app.store.backend().name()
-}
-
-/// Waits until the unfilled pass the app's worker queued at start has run, so a test's own
-/// runs of the pass are the only ones.
-async fn settle(store: &Store) {
-    for _ in 0..200 {
-        let (pending,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM jobs WHERE kind = 'kring_unfilled' AND status IN ('queued', 'running')",
-        )
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-        if pending == 0 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!("the unfilled pass queued at start did not run");
 }
 
 async fn user_id(store: &Store, role: Role) -> String {
@@ -867,7 +849,7 @@ async fn the_worker_queues_and_runs_the_unfilled_pass_and_the_cli_runs_it_too() 
             .execute(app.store.pool())
             .await
             .unwrap();
-        // The running app's worker ran the pass it queued at start (`settle`); a worker of our
+        // The running app's worker ran the pass it queued at start (`settle_start_up_jobs`); a worker of our
         // own queues one (once, however often asked) and runs it.
         let dir = crate::support::temp_dir("unfilled");
         let from: lettre::message::Mailbox = "Mantelkring <noreply@localhost>".parse().unwrap();

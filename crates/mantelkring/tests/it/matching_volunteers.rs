@@ -45,6 +45,9 @@ pub async fn world(db: TestDatabase) -> World {
     let seeded = demo::seed(&app.store).await.unwrap();
     // Sanne sees the agenda but does not act for Ria; the kring tests' starting point.
     crate::support::reset_ria_kring(&app.store, &seeded.caregiver_person_id).await;
+    // The worker's start-up expiry pass would otherwise expire a test's overdue proposal
+    // before the test looks at it.
+    crate::support::settle_start_up_jobs(&app.store).await;
     let store = &app.store;
     sqlx::query("UPDATE people SET phone = $2, postcode = $3 WHERE id = $1")
         .bind(&seeded.caregiver_person_id)

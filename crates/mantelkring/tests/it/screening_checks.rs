@@ -31,7 +31,7 @@ pub async fn demo_on(db: TestDatabase) -> Demo {
     crate::support::reset_ria_kring(&app.store, &seeded.caregiver_person_id).await;
     // The worker evaluates the signals at start (and again after its unfilled pass); wait for
     // that, or a pass that read the demo's checks could raise their signals after the clean-up.
-    crate::screening_signals::settle(&app.store).await;
+    crate::support::settle_start_up_jobs(&app.store).await;
     // The demo may come with checks, links and signals of its own; these tests count theirs.
     for table in [
         "signal_events",

@@ -31,6 +31,7 @@ async fn demo_apps() -> Vec<(TestApp, String)> {
         let app = TestApp::on(db).await;
         let seeded = demo::seed(&app.store).await.unwrap();
         crate::support::reset_ria_kring(&app.store, &seeded.caregiver_person_id).await;
+        crate::support::settle_start_up_jobs(&app.store).await;
         apps.push((app, seeded.caregiver_person_id));
     }
     apps

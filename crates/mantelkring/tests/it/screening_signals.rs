@@ -25,28 +25,6 @@ use reqwest::StatusCode;
 
 const MARIEKE: &str = "marieke.jansen@demo.mantelkring.nl";
 
-/// Waits until the jobs the worker queued at start (the unfilled pass, then the signal
-/// evaluation) have run, so they do not run between a test's writes and its own run.
-pub(crate) async fn settle(store: &Store) {
-    for _ in 0..400 {
-        let (pending, done): (i64, i64) = sqlx::query_as(
-            "SELECT \
-               (SELECT COUNT(*) FROM jobs WHERE kind IN ('kring_unfilled', 'screening_signals') \
-                  AND status IN ('queued', 'running')), \
-               (SELECT COUNT(*) FROM jobs WHERE kind = 'screening_signals' \
-                  AND status IN ('done', 'failed'))",
-        )
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-        if pending == 0 && done > 0 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!("the jobs queued at start did not run");
-}
-
 /// Nothing of signaleren in the database (whatever the demo or the start-up run wrote).
 async fn clear_screening(store: &Store) {
     for table in [
@@ -80,7 +58,7 @@ async fn demo_apps() -> Vec<(TestApp, String, String)> {
 }
 
 async fn prepare(app: TestApp, ria_person: String) -> (TestApp, String, String) {
-    settle(&app.store).await;
+    crate::support::settle_start_up_jobs(&app.store).await;
     reset_ria_kring(&app.store, &ria_person).await;
     clear_screening(&app.store).await;
     let mut conn = app.store.pool().acquire().await.unwrap();

@@ -220,3 +220,30 @@ pub async fn reset_ria_kring(store: &Store, ria_person: &str) {
     }
     tx.commit().await.unwrap();
 }
+
+/// The jobs the worker queues at start: its matching expiry pass, the unfilled pass and the
+/// signal evaluation (which the unfilled pass may queue again).
+const START_UP_JOBS: [&str; 3] = ["kring_unfilled", "screening_signals", "matching_expiry"];
+
+/// Waits until each job the app's worker queued at start has run (done or failed) and none is
+/// waiting, so none of them runs between a test's own writes and its checks.
+pub async fn settle_start_up_jobs(store: &Store) {
+    let kinds = START_UP_JOBS.map(|kind| format!("'{kind}'")).join(", ");
+    let sql = format!(
+        "SELECT \
+           (SELECT COUNT(*) FROM jobs WHERE kind IN ({kinds}) AND status IN ('queued', 'running')), \
+           (SELECT COUNT(DISTINCT kind) FROM jobs WHERE kind IN ({kinds}) \
+              AND status IN ('done', 'failed'))"
+    );
+    for _ in 0..400 {
+        let (waiting, kinds_run): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        if waiting == 0 && kinds_run == START_UP_JOBS.len() as i64 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the jobs the worker queued at start did not run");
+}
