@@ -35,7 +35,7 @@ impl Backend {
                 let row = format!("({})", vec!["?"; per_row].join(", "));
                 vec![row; rows].join(", ")
             }
-            Backend::Postgres => crate::postcodes::placeholders(rows, per_row),
+            Backend::Postgres => placeholders(rows, per_row),
         }
     }
 
@@ -131,9 +131,31 @@ impl Backend {
     }
 }
 
+/// `($1, $2, $3), ($4, $5, $6)` for 2 rows of 3 parameters.
+pub(crate) fn placeholders(rows: usize, per_row: usize) -> String {
+    (0..rows)
+        .map(|row| format!("({})", numbered(row * per_row + 1, per_row)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `$first, …` — `n` numbered parameters.
+pub(crate) fn numbered(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Backend;
+    use super::{Backend, numbered, placeholders};
+
+    #[test]
+    fn placeholders_number_rows_and_lists() {
+        assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(numbered(1, 3), "$1, $2, $3");
+    }
 
     #[test]
     fn values_rows_are_anonymous_on_sqlite_and_numbered_on_postgres() {

@@ -19,7 +19,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
-use crate::postcodes::numbered;
+use crate::dialect::numbered;
 use crate::{Conn, Result, StoreError, new_id};
 
 /// Ids per `IN (…)` list: far below both backends' limits on bound parameters.

@@ -2,6 +2,7 @@
 //! (upsert by pc4, in the caller's transaction so a whole file is all-or-nothing), looked up to
 //! turn a postcode into a point, and counted.
 
+use crate::dialect::{numbered, placeholders};
 use crate::{Conn, Result, Store, StoreError};
 use mantelkring_core::geo::{Coordinates, Pc4, PostcodeArea};
 use mantelkring_core::time::now_ms;
@@ -90,22 +91,6 @@ async fn existing(conn: &mut Conn, batch: &[PostcodeArea]) -> Result<usize> {
     Ok(count as usize)
 }
 
-/// `($1, $2, $3), ($4, $5, $6)` for 2 rows of 3 parameters.
-pub(crate) fn placeholders(rows: usize, per_row: usize) -> String {
-    (0..rows)
-        .map(|row| format!("({})", numbered(row * per_row + 1, per_row)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// `$first, …` — `n` numbered parameters.
-pub(crate) fn numbered(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 type Row = (String, String, Option<String>, String, f64, f64);
 
 /// The area of this PC4, if it was imported.
@@ -144,13 +129,4 @@ fn from_row(
         municipality,
         province,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn placeholders_number_rows_and_lists() {
-        assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(super::numbered(1, 3), "$1, $2, $3");
-    }
 }

@@ -461,7 +461,7 @@ pub async fn recipients_of(
         let sql = format!(
             "{MEMBERS} WHERE m.network_id IN ({}) AND {MEMBERS_WHERE} \
              ORDER BY m.network_id, u.display_name",
-            crate::postcodes::numbered(1, chunk.len())
+            crate::dialect::numbered(1, chunk.len())
         );
         let mut query = sqlx::query_as::<_, MemberOf>(sqlx::AssertSqlSafe(sql));
         for id in chunk {

@@ -333,7 +333,7 @@ pub async fn list(
          WHERE m.user_id = $1 AND m.status = 'active' AND m.removed_at IS NULL \
            AND c.withdrawn_at IS NULL AND m.categories LIKE '%checks%' \
            AND s.status IN ({})",
-        crate::postcodes::numbered(2, filter.statuses.len())
+        crate::dialect::numbered(2, filter.statuses.len())
     );
     if filter.owner.is_some() {
         sql.push_str(&format!(
@@ -376,7 +376,7 @@ pub async fn list(
     for chunk in page.chunks(IDS_PER_QUERY) {
         let sql = format!(
             "{SELECT} WHERE s.id IN ({})",
-            crate::postcodes::numbered(1, chunk.len())
+            crate::dialect::numbered(1, chunk.len())
         );
         let mut query = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql));
         for id in chunk {
